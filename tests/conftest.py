@@ -1,0 +1,24 @@
+"""Shared fixtures: where the bundled log and the shared data sets are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+# CI clones the repository with shared/ beside it; WATCHLINE_SHARED points elsewhere.
+SHARED = Path(os.environ.get("WATCHLINE_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture
+def bundled_log_path() -> Path:
+    return REPO / "data" / "ct-bodycams.yaml"
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"the shared data sets are not at {SHARED}")
+    return SHARED

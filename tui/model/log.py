@@ -1,0 +1,219 @@
+"""The event log as Python objects: what a validated log *is*, independent of YAML.
+
+The loader (``tui.model.loader``) builds these from one or more files; the query engine,
+the TUI and the CLI only read them. Nothing here imports Textual.
+
+Field names are the log's own (``from`` is spelled ``from_`` in Python only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.model.edtf import EDTFDate
+
+FORMAT_VERSION = 1
+
+BUILTIN_KINDS: dict[str, str] = {
+    "shooting": "Shooting",
+    "incident": "Incident",
+    "meeting": "Meeting",
+    "pledge": "Pledge",
+    "grant": "Grant",
+    "rollout": "Rollout",
+    "legislation": "Legislation",
+    "investigation": "Investigation",
+    "court": "Court",
+    "statement": "Statement",
+    "report": "Report",
+    "other": "Other",
+}
+
+# The promise-tracker scale, in the order a meter shows it.
+PLEDGE_STATUSES: tuple[str, ...] = (
+    "not-yet-rated",
+    "in-the-works",
+    "stalled",
+    "compromise",
+    "kept",
+    "broken",
+)
+# A pledge with one of these statuses is settled: it can no longer be overdue.
+SETTLED_STATUSES: frozenset[str] = frozenset({"kept", "compromise", "broken"})
+
+
+@dataclass(slots=True, frozen=True)
+class Location:
+    """Where something stands in a file: 1-based line and column."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(slots=True)
+class Agency:
+    id: str
+    name: str
+    kind: str | None = None  # local_police, sheriff, state_police, federal, state_agency, ...
+    jurisdiction: str | None = None
+    aliases: tuple[str, ...] = ()
+    url: str | None = None
+    ori: tuple[str, ...] = ()  # FBI ORI codes, as the Fatal Force data carries them
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Person:
+    id: str
+    name: str
+    role: str | None = None
+    agency: str | None = None  # agency id
+    aliases: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Topic:
+    id: str
+    label: str
+    description: str | None = None
+
+
+@dataclass(slots=True)
+class Source:
+    id: str
+    title: str
+    publisher: str | None = None
+    author: str | None = None
+    published: EDTFDate | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Kind:
+    id: str
+    label: str
+    builtin: bool = False
+
+
+@dataclass(slots=True)
+class Quote:
+    text: str
+    by: str | None = None  # person id
+    source: str | None = None  # source id
+
+
+@dataclass(slots=True)
+class Related:
+    event: str  # event id
+    why: str | None = None
+
+
+@dataclass(slots=True)
+class Rating:
+    status: str  # one of PLEDGE_STATUSES
+    as_of: EDTFDate
+    evidence: tuple[str, ...] = ()  # source ids
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Pledge:
+    by: str | None = None  # person id
+    due: EDTFDate | None = None
+    ratings: tuple[Rating, ...] = ()  # sorted by as_of lower bound
+
+
+@dataclass(slots=True)
+class Grant:
+    amount: Decimal | None = None
+    currency: str = "USD"  # ISO 4217
+    from_: str | None = None  # agency id (YAML key: from)
+    to: str | None = None  # agency id
+    purpose: str | None = None
+
+
+@dataclass(slots=True)
+class Rollout:
+    agency: str | None = None  # agency id
+    units: int | None = None
+    unit: str | None = None
+    where: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Event:
+    id: str
+    date: EDTFDate
+    kind: str
+    title: str
+    summary: str | None = None
+    agencies: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    place: str | None = None
+    sources: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    related: tuple[Related, ...] = ()
+    note: str | None = None
+    # Free-form scalar facts the format has no field for (an importer keeps a data set's
+    # other columns here: threat_type, armed_with, ...). Shown in the detail pane.
+    data: dict[str, str | int | float | bool] = field(default_factory=dict)
+    pledge: Pledge | None = None
+    grant: Grant | None = None
+    rollout: Rollout | None = None
+    # Where the event's mapping starts (the line of its `- id:`), for messages and $EDITOR.
+    location: Location | None = None
+
+
+@dataclass(slots=True)
+class Collection:
+    """One or more log files merged: the registries united, the events in timeline order.
+
+    ``events`` is sorted by (date.lower, date.upper, id); ``index`` maps an event id to
+    its position in ``events``.
+    """
+
+    title: str
+    description: str | None = None
+    files: tuple[Path, ...] = ()
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    kinds: dict[str, Kind] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for kind_id, label in BUILTIN_KINDS.items():
+            self.kinds.setdefault(kind_id, Kind(kind_id, label, builtin=True))
+        if self.events and not self.index:
+            self.sort_events()
+
+    def sort_events(self) -> None:
+        """Put events in timeline order and rebuild the id index."""
+        self.events.sort(key=lambda e: (e.date.lower, e.date.upper, e.id))
+        self.index = {event.id: i for i, event in enumerate(self.events)}
+
+    def event(self, event_id: str) -> Event | None:
+        i = self.index.get(event_id)
+        return None if i is None else self.events[i]
+
+    def backlinks(self, event_id: str) -> list[tuple[Event, Related]]:
+        """Events whose ``related`` names this one (relations shown both ways)."""
+        return [
+            (event, rel)
+            for event in self.events
+            for rel in event.related
+            if rel.event == event_id
+        ]
