@@ -18,7 +18,10 @@ from tui.commands import CommandError
 # name -> (module, one-line help). Order is the order of `watchline --help`.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("tui.commands.validate", "check logs; print every problem as FILE:LINE:COL"),
-    "list": ("tui.commands.list", "print the events a query selects (table, json, csv, md, ics, timelinejs)"),
+    "list": (
+        "tui.commands.list",
+        "print the events a query selects (table, json, csv, md, ics, timelinejs)",
+    ),
     "pledges": ("tui.commands.pledges", "print every pledge with its status as of a date"),
     "rate": ("tui.commands.rate", "add a rating to a pledge, in place"),
     "schema": ("tui.commands.schema", "print the JSON Schema of the log format"),
@@ -45,12 +48,18 @@ def _tui_parser() -> argparse.ArgumentParser:
         epilog=EPILOG.format(commands=commands),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="log files or folders of *.yaml/*.yml")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="log files or folders of *.yaml/*.yml"
+    )
     parser.add_argument("--filter", "-f", metavar="QUERY", default="", help="start with this query")
-    parser.add_argument("--as-of", metavar="DATE", help="rate pledges as of this date (default: today)")
+    parser.add_argument(
+        "--as-of", metavar="DATE", help="rate pledges as of this date (default: today)"
+    )
     parser.add_argument("--no-watch", action="store_true", help="do not reload when a file changes")
     parser.add_argument(
-        "--read-only", action="store_true", help="no editor and no writes (served sessions use this)"
+        "--read-only",
+        action="store_true",
+        help="no editor and no writes (served sessions use this)",
     )
     parser.add_argument("--version", action="version", version=f"watchline {__version__}")
     return parser

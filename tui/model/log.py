@@ -212,8 +212,5 @@ class Collection:
     def backlinks(self, event_id: str) -> list[tuple[Event, Related]]:
         """Events whose ``related`` names this one (relations shown both ways)."""
         return [
-            (event, rel)
-            for event in self.events
-            for rel in event.related
-            if rel.event == event_id
+            (event, rel) for event in self.events for rel in event.related if rel.event == event_id
         ]
