@@ -1,0 +1,582 @@
+"""Dates as a log writes them: EDTF levels 0 and 1 (Library of Congress EDTF, ISO 8601-2).
+
+Every date has an inclusive lower and upper bound, a precision and a display form a reader
+understands ("9 May 2017", "May 2017", "c. Jun 2018", "Summer 2018", "Jun-Aug 2018").
+
+Accepted forms::
+
+    2017-05-09   2017-05   2017                 day, month, year
+    2017-05-09~  2017-05?  2017%                approximate, uncertain, both (at the end)
+    2017-12-XX   2017-XX   2017-XX-XX           unspecified day / month
+    201X         19XX                           a decade, a century
+    2018-21 .. 2018-24                          spring, summer, autumn, winter (Dec-Feb,
+                                                ending in the next year)
+    2018-06/2018-08   2018-06/..   ../2018      intervals, open ends
+    2018-06/          /2018                     intervals with an unknown end
+
+The parser is hand-written (the ``edtf`` package takes milliseconds per date; a log may
+hold 100,000) and stricter than that package: 29 February of a common year, 31 April,
+month 13 and intervals that end before they begin are refused. Years outside 1..9999
+are refused too (``datetime.date`` cannot hold them, and no log of this product needs them).
+
+A refused date raises :class:`EDTFError`; when python-dateutil can read what the person
+probably meant, the error carries a suggestion in EDTF ("May 2017" -> "2017-05").
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tui.model.text import printable
+
+__all__ = ["EDTFDate", "EDTFError", "parse_edtf"]
+
+PRECISIONS: tuple[str, ...] = ("day", "month", "season", "year", "decade", "century")
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# EDTF level 1 season codes: (name, first month, last month); winter runs into the next year.
+_SEASONS: dict[int, tuple[str, int, int]] = {
+    21: ("Spring", 3, 5),
+    22: ("Summer", 6, 8),
+    23: ("Autumn", 9, 11),
+    24: ("Winter", 12, 2),
+}
+_QUALIFIERS = {"": (False, False), "~": (True, False), "?": (False, True), "%": (True, True)}
+
+# One EDTF date (not an interval): a year (maybe ending in X or XX), then an optional
+# month/season (or XX), then an optional day (or XX), then an optional qualifier.
+_SINGLE = re.compile(r"(\d{4}|\d{3}X|\d{2}XX)(?:-(\d\d|XX)(?:-(\d\d|XX))?)?([~?%]?)\Z")
+_DATE_TIME = re.compile(r"(\d{4}-\d\d-\d\d)[T ]\d\d:\d\d")
+
+_CACHE_SIZE = 65536
+_ECHO_LIMIT = 60
+
+
+class EDTFError(ValueError):
+    """A value that is not a date this product accepts.
+
+    ``message`` says what is wrong (user text in it is quoted and free of control
+    characters); ``suggestion`` is an EDTF form the person probably meant, or None.
+    """
+
+    def __init__(self, message: str, suggestion: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.suggestion = suggestion
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class EDTFDate:
+    """A parsed EDTF date: its normalised text, inclusive bounds and precision.
+
+    For an interval, ``start``/``end`` are its parts (None for an open ``..`` or unknown
+    empty end), ``precision`` is the start's (the end's when the start is open), and
+    ``approximate``/``uncertain`` are true when either part is.
+    """
+
+    text: str
+    lower: datetime.date
+    upper: datetime.date
+    precision: str
+    approximate: bool = False
+    uncertain: bool = False
+    is_interval: bool = False
+    start: EDTFDate | None = None
+    end: EDTFDate | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+    def display(self) -> str:
+        """The date as a reader says it: "9 May 2017", "c. Jun 2018", "Jun-Aug 2018"."""
+        if self.is_interval:
+            return _display_interval(self)
+        return _qualify(_display_plain(self), self.approximate, self.uncertain)
+
+
+# ----------------------------------------------------------------------------- parsing
+
+
+def parse_edtf(value: str | datetime.date | datetime.datetime | int) -> EDTFDate:
+    """Parse an EDTF level 0/1 date; raise :class:`EDTFError` (with a suggestion) if invalid.
+
+    A ``datetime.date`` or an ``int`` (what a YAML loader makes of unquoted ``2017-05-09``
+    or ``2017``) means exactly what the same text quoted means; a ``datetime`` counts as
+    its date.
+    """
+    if isinstance(value, str):
+        return _parse_text(value.strip())
+    # bool is an int subclass (YAML `yes`); it is never a date.
+    if isinstance(value, bool):
+        raise EDTFError(f"not an EDTF date: {value!r} is a boolean; write a date like 2017-05-09")
+    if isinstance(value, datetime.datetime):
+        return _parse_text(value.date().isoformat())
+    if isinstance(value, datetime.date):
+        return _parse_text(value.isoformat())
+    if isinstance(value, int):
+        return _parse_text(str(value))
+    raise EDTFError(
+        f"not an EDTF date: a {type(value).__name__} where a date like 2017-05-09 belongs"
+    )
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _parse_text(text: str) -> EDTFDate:
+    # Logs repeat dates (many events share a day); the cache makes a repeat a dict lookup.
+    # Only successes are cached: lru_cache does not store exceptions.
+    return _parse_uncached(text)
+
+
+def _parse_uncached(text: str) -> EDTFDate:
+    """Parse stripped ``text`` with no cache (the benchmark measures this)."""
+    if "/" in text:
+        return _parse_interval(text)
+    return _parse_single(text, text)
+
+
+def _parse_interval(text: str) -> EDTFDate:
+    if text.count("/") != 1:
+        raise _not_edtf(text)
+    left, right = text.split("/")
+    open_start, open_end = left == "..", right == ".."
+    unknown_start, unknown_end = left == "", right == ""
+    if (open_start or unknown_start) and (open_end or unknown_end):
+        raise EDTFError(
+            f"not an EDTF date: {_echo(text)} (an interval needs at least one known end)"
+        )
+    start = None if open_start or unknown_start else _parse_single(left, text)
+    end = None if open_end or unknown_end else _parse_single(right, text)
+    if "X" in text:
+        raise _x_in_interval(text, start, end)
+    if start is not None and end is not None and end.upper < start.lower:
+        raise EDTFError(
+            f"interval ends before it begins: {_echo(text)} "
+            f"({end.display()} is before {start.display()})",
+            suggestion=f"{end.text}/{start.text}",
+        )
+    first = start if start is not None else end
+    assert first is not None  # at least one end is known (checked above)
+    return EDTFDate(
+        text=f"{left if start is None else start.text}/{right if end is None else end.text}",
+        lower=datetime.date.min if start is None else start.lower,
+        upper=datetime.date.max if end is None else end.upper,
+        precision=first.precision,
+        approximate=any(p is not None and p.approximate for p in (start, end)),
+        uncertain=any(p is not None and p.uncertain for p in (start, end)),
+        is_interval=True,
+        start=start,
+        end=end,
+    )
+
+
+def _x_in_interval(text: str, start: EDTFDate | None, end: EDTFDate | None) -> EDTFError:
+    # Level 1 intervals join plain dates; unspecified digits inside one are level 2 (and
+    # the edtf package mis-parses several such forms). Suggest the bounds the X stands for.
+    def plain(part: EDTFDate | None, raw: str, last: bool) -> str:
+        if part is None:
+            return raw
+        if "X" not in part.text:
+            return part.text
+        mark = part.text[-1] if part.text[-1] in "~?%" else ""
+        when = part.upper if last else part.lower
+        if part.precision in ("decade", "century", "year"):
+            return f"{when.year:04d}{mark}"
+        return f"{when.year:04d}-{when.month:02d}{mark}"
+
+    left, right = text.split("/")
+    suggestion = f"{plain(start, left, False)}/{plain(end, right, True)}"
+    return EDTFError(
+        f"not a valid EDTF date: {_echo(text)} (unspecified digits (X) cannot be used "
+        f"inside an interval: did you mean {suggestion}?)",
+        suggestion,
+    )
+
+
+def _parse_single(text: str, whole: str) -> EDTFDate:
+    """One date (not an interval). ``whole`` is the full user text, for messages."""
+    match = _SINGLE.match(text)
+    if match is None:
+        raise _explain_mismatch(text, whole)
+    year_s, month_s, day_s, qualifier = match.groups()
+    approximate, uncertain = _QUALIFIERS[qualifier]
+
+    if "X" in year_s:
+        if month_s is not None:
+            raise EDTFError(
+                f"not a valid EDTF date: {_echo(whole)} "
+                "(a year with unspecified digits cannot have a month or day)"
+            )
+        if year_s.endswith("XX"):
+            first, precision = int(year_s[:2]) * 100, "century"
+            last = first + 99
+        else:
+            first, precision = int(year_s[:3]) * 10, "decade"
+            last = first + 9
+        _check_year(first, whole)
+        return EDTFDate(
+            text=text,
+            lower=datetime.date(first, 1, 1),
+            upper=datetime.date(last, 12, 31),
+            precision=precision,
+            approximate=approximate,
+            uncertain=uncertain,
+        )
+
+    year = int(year_s)
+    _check_year(year, whole)
+    if month_s is None:
+        return EDTFDate(
+            text,
+            datetime.date(year, 1, 1),
+            datetime.date(year, 12, 31),
+            "year",
+            approximate,
+            uncertain,
+        )
+    if month_s == "XX":
+        if day_s is not None and day_s != "XX":
+            raise EDTFError(
+                f"not a valid EDTF date: {_echo(whole)} "
+                "(a day cannot be known when the month is not; write the year, e.g. "
+                f"{year_s}-XX-XX or {year_s})"
+            )
+        return EDTFDate(
+            text,
+            datetime.date(year, 1, 1),
+            datetime.date(year, 12, 31),
+            "year",
+            approximate,
+            uncertain,
+        )
+
+    month = int(month_s)
+    if 21 <= month <= 24:
+        return _season(text, whole, year, month, day_s, qualifier)
+    if not 1 <= month <= 12:
+        raise EDTFError(
+            f"not a valid date: {_echo(whole)} "
+            f"(month {month_s} does not exist: months are 01-12, seasons 21-24)"
+        )
+    last_day = calendar.monthrange(year, month)[1]
+    if day_s is None or day_s == "XX":
+        return EDTFDate(
+            text,
+            datetime.date(year, month, 1),
+            datetime.date(year, month, last_day),
+            "month",
+            approximate,
+            uncertain,
+        )
+    day = int(day_s)
+    if not 1 <= day <= last_day:
+        raise EDTFError(f"not a valid date: {_echo(whole)} ({_why_no_day(year, month, day)})")
+    when = datetime.date(year, month, day)
+    return EDTFDate(text, when, when, "day", approximate, uncertain)
+
+
+def _season(
+    text: str, whole: str, year: int, code: int, day_s: str | None, qualifier: str
+) -> EDTFDate:
+    if day_s is not None:
+        raise EDTFError(f"not a valid EDTF date: {_echo(whole)} (a season has no day)")
+    if qualifier:
+        # Level 1 qualifies dates, not seasons (the edtf package agrees).
+        raise EDTFError(
+            f"not a valid EDTF date: {_echo(whole)} (a season cannot carry ~ ? or %; "
+            "write an interval such as 2018-06~/2018-08~ for an approximate season)",
+            suggestion=text[:-1],
+        )
+    _name, first, last = _SEASONS[code]
+    end_year = year + 1 if code == 24 else year
+    if end_year > 9999:
+        raise EDTFError(f"not a supported date: {_echo(whole)} (it ends after the year 9999)")
+    return EDTFDate(
+        text,
+        datetime.date(year, first, 1),
+        datetime.date(end_year, last, calendar.monthrange(end_year, last)[1]),
+        "season",
+    )
+
+
+def _check_year(year: int, whole: str) -> None:
+    if year < 1:
+        raise EDTFError(f"not a supported date: {_echo(whole)} (years before 1 are not supported)")
+
+
+def _why_no_day(year: int, month: int, day: int) -> str:
+    if month == 2 and day == 29:
+        return f"{year} is not a leap year: February {year} has 28 days"
+    if day == 0:
+        return "days start at 01"
+    days = calendar.monthrange(year, month)[1]
+    return f"{_MONTH_NAMES[month - 1]} has {days} days"
+
+
+# ----------------------------------------------------------------------------- display
+
+
+def _display_plain(date: EDTFDate) -> str:
+    """A single (non-interval) date without its qualifiers."""
+    lower, precision = date.lower, date.precision
+    if precision == "day":
+        return f"{lower.day} {_MONTHS[lower.month - 1]} {lower.year}"
+    if precision == "month":
+        # `2017-12-XX` is month precision: the day is unknown, so none is shown.
+        return f"{_MONTHS[lower.month - 1]} {lower.year}"
+    if precision == "year":
+        return str(lower.year)
+    if precision == "season":
+        name = _SEASONS[int(date.text[5:7])][0]
+        if date.upper.year != lower.year:
+            return f"{name} {lower.year}-{date.upper.year % 100:02d}"
+        return f"{name} {lower.year}"
+    if precision == "decade":
+        return f"{lower.year}s"
+    return f"{lower.year}s"  # century: 19XX -> 1900s
+
+
+def _qualify(shown: str, approximate: bool, uncertain: bool) -> str:
+    if approximate:
+        shown = f"c. {shown}"
+    if uncertain:
+        shown = f"{shown}?"
+    return shown
+
+
+def _display_interval(date: EDTFDate) -> str:
+    start, end = date.start, date.end
+    if start is None:
+        assert end is not None
+        if date.text.startswith(".."):
+            return f"until {end.display()}"
+        return f"start unknown - {end.display()}"
+    if end is None:
+        if date.text.endswith(".."):
+            return f"{start.display()} onwards"
+        return f"from {start.display()}, end unknown"
+    plain = not (start.approximate or start.uncertain or end.approximate or end.uncertain)
+    if plain and start.precision == end.precision:
+        a, b = start.lower, end.lower
+        if start.precision == "month" and a.year == b.year:
+            if a.month == b.month:
+                return start.display()
+            return f"{_MONTHS[a.month - 1]}-{_MONTHS[b.month - 1]} {a.year}"
+        if start.precision == "day" and a.year == b.year:
+            if a == b:
+                return start.display()
+            if a.month == b.month:
+                return f"{a.day}-{b.day} {_MONTHS[a.month - 1]} {a.year}"
+            return f"{a.day} {_MONTHS[a.month - 1]} - {b.day} {_MONTHS[b.month - 1]} {a.year}"
+        if start.text == end.text:
+            return start.display()
+    return f"{start.display()} - {end.display()}"
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+def _echo(text: str) -> str:
+    """User text made safe to quote in a message: short, quoted, no control characters."""
+    if len(text) > _ECHO_LIMIT:
+        text = text[: _ECHO_LIMIT - 1] + "…"
+    return repr(printable(text))
+
+
+def _explain_mismatch(text: str, whole: str) -> EDTFError:
+    """Why ``text`` (a part of ``whole``, or all of it) is not EDTF, with a suggestion."""
+    if text == whole:
+        return _not_edtf(text)
+    # A slash inside something that is not an interval ("12/2017", "9/5/2017 - 2018"):
+    # first read the whole text as a date, then blame the part.
+    guess = _suggest(whole)
+    if guess is not None:
+        detail, suggestion = guess
+        return EDTFError(f"not an EDTF date: {_echo(whole)} ({detail})", suggestion)
+    inner = _not_edtf(text)
+    return EDTFError(f"in the interval {_echo(whole)}: {inner.message}", inner.suggestion)
+
+
+def _did_you_mean(suggestion: str) -> str:
+    # "did you mean 2017-05??" reads as a typo; quote a suggestion that ends in "?".
+    if suggestion.endswith("?"):
+        return f"did you mean '{suggestion}'?"
+    return f"did you mean {suggestion}?"
+
+
+_FORMS = "write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2017-05-09"
+
+
+def _not_edtf(text: str) -> EDTFError:
+    if not text:
+        return EDTFError(f"empty date ({_FORMS})")
+    head = f"not an EDTF date: {_echo(text)}"
+    if re.fullmatch(r"Y-?\d+|-\d{4,}.*", text):
+        return EDTFError(
+            f"not a supported date: {_echo(text)} (only years 1 to 9999 are supported)"
+        )
+    timed = _DATE_TIME.match(text)
+    if timed is not None:
+        day = timed.group(1)
+        try:
+            _parse_single(day, day)
+        except EDTFError:
+            return EDTFError(f"{head} (times are not supported; write only the date)")
+        return EDTFError(f"{head} (a date is enough here: did you mean {day}?)", day)
+    if text.upper() != text and _SINGLE.match(text.upper()):
+        upper = text.upper()
+        return EDTFError(
+            f"{head} (unspecified digits are a capital X: did you mean {upper}?)", upper
+        )
+    guess = _suggest(text)
+    if guess is None:
+        return EDTFError(f"{head} ({_FORMS})")
+    detail, suggestion = guess
+    return EDTFError(f"{head} ({detail})", suggestion)
+
+
+# ----------------------------------------------------------------------------- suggestions
+
+_APPROX_PREFIX = re.compile(
+    r"(?:c\.|ca\.|circa|about|around|approx\.?|approximately|~)\s*", re.IGNORECASE
+)
+_SEASON_WORDS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
+_SEASON_TEXT = re.compile(r"(spring|summer|autumn|fall|winter)(?:\s+of)?\s+(\d{4})", re.IGNORECASE)
+_DECADE_TEXT = re.compile(r"(?:the\s+)?(\d{3})0'?s", re.IGNORECASE)
+_RANGE_SPLIT = re.compile(r"\s+(?:to|until|through|-)\s+|\s*[–—/]\s*", re.IGNORECASE)
+# Two far-apart defaults: a component dateutil fills in differs between the two parses,
+# one the person wrote is the same in both. Both years are leap years and both months
+# have 31 days, so no written day is refused because of the default.
+_DEFAULT_A = datetime.datetime(2000, 1, 1)
+_DEFAULT_B = datetime.datetime(2004, 12, 28)
+
+
+def _suggest(text: str) -> tuple[str, str] | None:
+    """(explanation, EDTF suggestion) for what ``text`` probably means, or None."""
+    if len(text) > 80:
+        return None
+    # A range first: dateutil would read "2017-05-09 / 2017-05-10" as one day.
+    parts = _RANGE_SPLIT.split(text)
+    if len(parts) == 2:
+        left, right = (_part_form(part.strip()) for part in parts)
+        if left is not None and right is not None:
+            interval = f"{left}/{right}"
+            try:
+                _parse_interval(interval)
+            except EDTFError:
+                return None
+            return _did_you_mean(interval), interval
+    return _suggest_single(text)
+
+
+def _part_form(text: str) -> str | None:
+    """One end of a range as EDTF: itself if valid, else an unambiguous suggestion."""
+    try:
+        return _parse_single(text, text).text
+    except EDTFError:
+        pass
+    guess = _suggest_single(text)
+    if guess is None or " or " in guess[1]:
+        return None
+    return guess[1]
+
+
+def _suggest_single(text: str) -> tuple[str, str] | None:
+    """A suggestion for one date (qualifiers in words or marks kept), or None."""
+    try:
+        if _SINGLE.match(text):
+            return None  # already EDTF-shaped: it is wrong for another reason
+        approximate = False
+        prefix = _APPROX_PREFIX.match(text)
+        if prefix is not None:
+            approximate = True
+            text = text[prefix.end() :]
+        uncertain = text.endswith("?")
+        text = text.rstrip("?").strip()
+        mark = {(False, False): "", (True, False): "~", (False, True): "?", (True, True): "%"}[
+            (approximate, uncertain)
+        ]
+        found = _guess(text)
+        if found is None:
+            return None
+        detail, forms = found
+        forms = [form + mark for form in forms]
+        for form in forms:
+            _parse_single(form, form)  # every suggestion must itself be valid
+        suggestion = " or ".join(forms)
+        return (detail or _did_you_mean(suggestion)), suggestion
+    except EDTFError:
+        return None
+
+
+def _guess(text: str) -> tuple[str | None, list[str]] | None:
+    """(explanation or None, EDTF forms) for a date written in words or digits."""
+    season = _SEASON_TEXT.fullmatch(text)
+    if season is not None:
+        return None, [f"{season.group(2)}-{_SEASON_WORDS[season.group(1).lower()]}"]
+    decade = _DECADE_TEXT.fullmatch(text)
+    if decade is not None:
+        digits = decade.group(1)
+        if digits.endswith("0"):
+            # "1900s" is the decade 1900-1909 or the century 1900-1999.
+            century = digits[:2] + "XX"
+            return (
+                f"ambiguous: the decade {digits}X or the century {century}",
+                [f"{digits}X", century],
+            )
+        return None, [f"{digits}X"]
+    if not re.search(r"(?<!\d)(\d{4}|\d{8})(?!\d)", text):
+        return None  # no four-digit year: dateutil would invent or expand one
+    # Imported here: only a wrong date needs it, and loading a log should not pay for it.
+    from dateutil import parser
+
+    try:
+        a = parser.parse(text, default=_DEFAULT_A)
+        b = parser.parse(text, default=_DEFAULT_B)
+    except (ValueError, OverflowError):
+        return None
+    if a.year != b.year:
+        return None
+    if a.month != b.month:
+        return None, [f"{a.year:04d}"]
+    if a.day != b.day:
+        return None, [f"{a.year:04d}-{a.month:02d}"]
+    first = f"{a.year:04d}-{a.month:02d}-{a.day:02d}"
+    if re.match(r"\s*\d{4}", text) is None:
+        # Day and month both written as numbers before the year: 12/8/2017 is 8 December
+        # in the US and 12 August almost everywhere else.
+        try:
+            c = parser.parse(text, default=_DEFAULT_A, dayfirst=True)
+        except (ValueError, OverflowError):
+            c = a
+        if c.date() != a.date():
+            second = f"{c.year:04d}-{c.month:02d}-{c.day:02d}"
+            return (
+                f"ambiguous: {_long(a.date())} ({first}) or {_long(c.date())} ({second})",
+                [first, second],
+            )
+    return None, [first]
+
+
+def _long(day: datetime.date) -> str:
+    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
