@@ -1,0 +1,137 @@
+"""Words for the model's values: money, people, agencies, dates in words.
+
+Pure functions over ``tui.model.log`` objects, shared by the TUI and the CLI so that an
+amount or a person reads the same on screen and in a table. No Textual here. The results
+are plain strings built from log text; callers still pass them through
+``tui.model.text.printable`` (the TUI's ``safe_content`` does) before drawing them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.model.edtf import EDTFDate
+    from tui.model.log import Agency, Collection, Person
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# Currencies whose symbol is unambiguous enough to put in front of the amount; any other
+# ISO 4217 code follows the amount ("1,200 GBP", "5,000 CAD"), so "$" never hides which dollar.
+_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€"}
+
+
+def format_money(amount: Decimal | int | float | None, currency: str | None = "USD") -> str:
+    """An amount as people write it: ``$895,000``, ``€1,200``, ``1,200 GBP``, ``$12.50``.
+
+    Whole amounts show no cents; anything else shows two decimals. ``None`` is "amount not
+    given" so a grant without an amount still reads as a sentence.
+    """
+    if amount is None:
+        return "amount not given"
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        return str(amount)
+    code = (currency or "USD").upper()
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    number = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    symbol = _CURRENCY_SYMBOLS.get(code)
+    if symbol:
+        return f"{sign}{symbol}{number}"
+    return f"{sign}{number} {code}"
+
+
+_STRAIGHT_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def typographic_quotes(text: str) -> str:
+    """Pairs of straight double quotes as curly ones: ``Armando "AJ" Perez`` -> ``Armando “AJ” Perez``."""
+    return _STRAIGHT_QUOTED.sub("\u201c\\1\u201d", text)
+
+
+def agency_short_name(agency: Agency) -> str:
+    """The name a reader knows the agency by: its first alias (``BPD``) or its name."""
+    return agency.aliases[0] if agency.aliases else agency.name
+
+
+def agency_name(collection: Collection, agency_id: str | None) -> str:
+    """An agency's full name, or its id when the registry does not know it."""
+    if agency_id is None:
+        return "unknown agency"
+    agency = collection.agencies.get(agency_id)
+    return agency.name if agency else agency_id
+
+
+def person_role(collection: Collection, person: Person) -> str:
+    """The person's role and agency in a few words: ``Chief of Police, BPD`` (may be empty)."""
+    parts: list[str] = []
+    if person.role:
+        parts.append(person.role)
+    if person.agency:
+        agency = collection.agencies.get(person.agency)
+        parts.append(agency_short_name(agency) if agency else person.agency)
+    return ", ".join(parts)
+
+
+def person_display(collection: Collection, person_id: str | None) -> str:
+    """A person by name with role: ``Armando “AJ” Perez (Chief of Police, BPD)``."""
+    if person_id is None:
+        return "unknown person"
+    person = collection.people.get(person_id)
+    if person is None:
+        return person_id
+    name = typographic_quotes(person.name)
+    role = person_role(collection, person)
+    return f"{name} ({role})" if role else name
+
+
+def person_name(collection: Collection, person_id: str | None) -> str:
+    """A person's name alone (for narrow columns), or the id when unknown."""
+    if person_id is None:
+        return ""
+    person = collection.people.get(person_id)
+    return typographic_quotes(person.name) if person else person_id
+
+
+def day_words(day: datetime.date, *, year: bool = True) -> str:
+    """``8 Dec 2017`` (locale-independent, unlike ``strftime('%b')``)."""
+    text = f"{day.day} {_MONTHS[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
+
+
+def bounds_in_words(lower: datetime.date, upper: datetime.date) -> str:
+    """What the bounds of a date allow: ``on 8 Dec 2017``, ``some day between 1 May and 31 May 2017``."""
+    open_start = lower == datetime.date.min
+    open_end = upper == datetime.date.max
+    if open_start and open_end:
+        return "at an unknown date"
+    if open_start:
+        return f"on or before {day_words(upper)}"
+    if open_end:
+        return f"on or after {day_words(lower)}"
+    if lower == upper:
+        return f"on {day_words(lower)}"
+    first = day_words(lower, year=lower.year != upper.year)
+    return f"some day between {first} and {day_words(upper)}"
+
+
+def date_in_words(date: EDTFDate) -> str:
+    """A date as written and what it allows: ``May 2017 — some day between 1 May and 31 May 2017``.
+
+    Qualifiers are spelled out (``approximate``, ``uncertain``) so a reader never mistakes
+    a circa date for an exact one.
+    """
+    qualifiers = []
+    if date.approximate:
+        qualifiers.append("approximate")
+    if date.uncertain:
+        qualifiers.append("uncertain")
+    words = f"{date.display()} — {bounds_in_words(date.lower, date.upper)}"
+    if qualifiers:
+        words += f" ({' and '.join(qualifiers)})"
+    return words
