@@ -1,0 +1,943 @@
+"""The query language and the engine that runs it: one filter for the TUI and the CLI.
+
+The language (DESIGN.md "The query language")::
+
+    agency:bpd topic:body-cameras kind:pledge,grant status:overdue person:perez
+    from:2017-06 to:2018 "body camera" troop -kind:meeting
+
+* Terms are AND-ed. Terms of one field are OR-ed (``kind:pledge kind:grant`` is the
+  same as ``kind:pledge,grant``). A leading ``-`` negates a term; a ``-`` on its own is
+  ignored so a pasted headline ("Perez - Bridgeport") still searches.
+* A bare word or a "quoted phrase" matches any text of the event: title, summary, place,
+  note, quotes, a grant's purpose, a rollout's unit and places, ratings' notes, the kind's
+  label, the names and aliases of its agencies and people, its topics' labels, its
+  sources' titles and publishers. Matching is on substrings, case- and accent-insensitive
+  (``perez`` finds "Pérez"), so a word matches as it is being typed.
+* ``field:value`` with values separated by commas and quoted when they hold spaces
+  (``agency:"Bridgeport Police Department"``). Fields:
+
+  ``agency`` ``person`` ``topic`` ``kind`` ``source``
+      an id, a name, a label or an alias, compared folded and whole (``agency:BPD``).
+      A value that names several things matches them all; one that names nothing
+      matches nothing (:meth:`QueryEngine.unknown_values` lets a UI say so).
+      An event's agencies include a grant's ends and a rollout's agency; its people
+      include who made the pledge and who is quoted; its sources include quotes'
+      sources and ratings' evidence.
+  ``status``
+      one of the pledge statuses, or ``overdue``, at the engine's as-of date.
+  ``year``
+      the event's timeline year: the year of its date's lower bound, where the timeline
+      shows it (an interval open at the start uses its upper bound). The year facet
+      counts the same way, so a facet count is what toggling it gives.
+  ``from`` ``to``
+      EDTF dates; overlap semantics: ``from:2017-06`` keeps events whose date's upper
+      bound is on or after 1 June 2017, ``to:2018`` those whose lower bound is on or
+      before 31 December 2018. ``from:2018 to:2018`` is every event touching 2018.
+  ``id``
+      an event id.
+
+:func:`parse_query` turns text into an immutable :class:`Query` or raises
+:class:`QueryError` with the span of the mistake. :class:`QueryEngine` indexes a
+collection once and answers :meth:`~QueryEngine.run` and
+:meth:`~QueryEngine.facet_counts` from bitsets (Python ints, one bit per event).
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from array import array
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import compress
+from operator import itemgetter
+
+from tui.model.log import PLEDGE_STATUSES, SETTLED_STATUSES, Collection, Event, Pledge
+from tui.model.search_text import (
+    event_agency_ids,
+    event_person_ids,
+    event_search_text,
+    event_source_ids,
+    fold,
+)
+
+__all__ = [
+    "FACETS",
+    "FIELDS",
+    "STATUS_VALUES",
+    "FacetValue",
+    "Query",
+    "QueryEngine",
+    "QueryError",
+    "Term",
+    "UnknownValue",
+    "parse_query",
+    "query_terms_for",
+    "toggle_term",
+]
+
+FIELDS: tuple[str, ...] = (
+    "agency",
+    "person",
+    "topic",
+    "kind",
+    "source",
+    "status",
+    "year",
+    "from",
+    "to",
+    "id",
+)
+FACETS: tuple[str, ...] = ("agency", "topic", "kind", "person", "year", "status")
+STATUS_VALUES: tuple[str, ...] = (*PLEDGE_STATUSES, "overdue")
+STATUS_LABELS: dict[str, str] = {
+    "not-yet-rated": "Not yet rated",
+    "in-the-works": "In the works",
+    "stalled": "Stalled",
+    "compromise": "Compromise",
+    "kept": "Kept",
+    "broken": "Broken",
+    "overdue": "Overdue",
+}
+
+
+class QueryError(ValueError):
+    """A malformed query: ``message`` for the user, ``start``/``end`` the span in the text."""
+
+    def __init__(self, message: str, start: int, end: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.start = start
+        self.end = max(end, start)
+
+    def __repr__(self) -> str:
+        return f"QueryError({self.message!r}, {self.start}, {self.end})"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a query.
+
+    ``field`` is None for text (a bare word, or a phrase when ``phrase``). ``values``
+    are as typed, quotes removed; text terms have one. ``start``/``end`` span the whole
+    term in the query text (with its ``-``), ``value_spans`` each value (with quotes).
+    """
+
+    field: str | None
+    values: tuple[str, ...]
+    negated: bool = False
+    phrase: bool = False
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+    value_spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+
+    def __str__(self) -> str:
+        sign = "-" if self.negated else ""
+        if self.field is None:
+            word = self.values[0]
+            return f'{sign}"{word}"' if self.phrase else f"{sign}{word}"
+        return f"{sign}{self.field}:{','.join(_quote(v) for v in self.values)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: the text as typed and its terms, in order."""
+
+    text: str
+    terms: tuple[Term, ...] = ()
+
+    def __str__(self) -> str:
+        """The normalised form: one space between terms, field names in lower case."""
+        return " ".join(str(term) for term in self.terms)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the query keeps every event."""
+        return not self.terms
+
+    def values_for(self, field_name: str) -> tuple[str, ...]:
+        """The values of the positive terms of ``field_name``, as typed, in order."""
+        return query_terms_for(self, field_name)
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    """One line of a facet: a value with the count of events it would keep.
+
+    ``active`` when a positive term of the query selects it, ``excluded`` when a
+    negated term does.
+    """
+
+    field: str
+    value_id: str
+    label: str
+    count: int
+    active: bool = False
+    excluded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownValue:
+    """A field value that names nothing in the log (not an error: it matches nothing)."""
+
+    field: str
+    value: str
+    start: int
+    end: int
+
+
+# ---------------------------------------------------------------------------- parsing
+
+_FIELD_RE = re.compile(r"([A-Za-z][A-Za-z_-]*):")
+_NEEDS_QUOTES = re.compile(r'[\s,"]|^-|^$')
+
+
+def _quote(value: str) -> str:
+    return f'"{value}"' if _NEEDS_QUOTES.search(value) else value
+
+
+def _status_key(value: str) -> str:
+    return re.sub(r"[\s_]+", "-", fold(value))
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def parse_query(text: str) -> Query:
+    """Parse ``text`` into a :class:`Query`; raise :class:`QueryError` on a mistake.
+
+    Errors: an unknown field, a field with no value, an unterminated quote, a date in
+    ``from:``/``to:`` that is not EDTF, a ``year:`` that is not a year, an unknown
+    ``status:``. A value that names no agency, person, topic, kind or source is not an
+    error (it matches nothing).
+    """
+    terms: list[Term] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        negated = False
+        if text[i] == "-":
+            if i + 1 >= n or text[i + 1].isspace():
+                i += 1  # a lone dash, as in a pasted headline: not a term
+                continue
+            negated = True
+            i += 1
+        if text[i] == '"':
+            value, i = _read_quoted(text, i)
+            if not value.strip():
+                raise QueryError("empty quotes: put a phrase between them", start, i)
+            terms.append(Term(None, (value,), negated, True, start, i, ((start, i),)))
+            continue
+        match = _FIELD_RE.match(text, i)
+        if match is not None:
+            term, i = _read_field_term(text, match, start, negated)
+            terms.append(term)
+            continue
+        end = i
+        while end < n and not text[end].isspace():
+            end += 1
+        terms.append(Term(None, (text[i:end],), negated, False, start, end, ((i, end),)))
+        i = end
+    return Query(text, tuple(terms))
+
+
+def _read_quoted(text: str, i: int) -> tuple[str, int]:
+    """The text between the quote at ``i`` and the next one, and the index after it."""
+    close = text.find('"', i + 1)
+    if close == -1:
+        raise QueryError('unterminated quote: add a closing "', i, len(text))
+    return text[i + 1 : close], close + 1
+
+
+def _read_field_term(
+    text: str, match: re.Match[str], start: int, negated: bool
+) -> tuple[Term, int]:
+    name = match.group(1)
+    field_name = name.lower()
+    name_start, name_end = match.start(1), match.end(1)
+    if field_name not in FIELDS:
+        hint = _did_you_mean(field_name, FIELDS)
+        if not hint:
+            hint = ' (to search for text with ":" in it, put it in quotes)'
+        raise QueryError(f"unknown field '{name}'{hint}", name_start, name_end)
+    n = len(text)
+    i = match.end()
+    values: list[str] = []
+    spans: list[tuple[int, int]] = []
+    while True:
+        value_start = i
+        quoted = i < n and text[i] == '"'
+        if quoted:
+            value, i = _read_quoted(text, i)
+            if i < n and not text[i].isspace() and text[i] != ",":
+                raise QueryError("expected ',' or a space after the quoted value", i, min(i + 1, n))
+        else:
+            while i < n and not text[i].isspace() and text[i] != ",":
+                i += 1
+            value = text[value_start:i]
+        if not value.strip():
+            if not values and not quoted and (i >= n or text[i].isspace()):
+                message = f"{field_name}: needs a value (for example {_EXAMPLES[field_name]})"
+                raise QueryError(message, start, i)
+            raise QueryError(f"empty value in {field_name}:", value_start, max(i, value_start + 1))
+        _check_value(field_name, value.strip(), value_start, i, text[i:])
+        values.append(value.strip())
+        spans.append((value_start, i))
+        if i < n and text[i] == ",":
+            i += 1
+            continue
+        break
+    return Term(field_name, tuple(values), negated, False, start, i, tuple(spans)), i
+
+
+_EXAMPLES: dict[str, str] = {
+    "agency": "agency:bpd",
+    "person": "person:perez",
+    "topic": "topic:body-cameras",
+    "kind": "kind:pledge",
+    "source": "source:ap",
+    "status": "status:overdue",
+    "year": "year:2018",
+    "from": "from:2017-06",
+    "to": "to:2018",
+    "id": "id:pledge-funding",
+}
+
+
+def _check_value(field_name: str, value: str, start: int, end: int, following: str) -> None:
+    """Raise :class:`QueryError` for a value that can never be valid for ``field_name``."""
+    if field_name == "status":
+        if _status_key(value) not in STATUS_VALUES:
+            hint = _did_you_mean(_status_key(value), STATUS_VALUES)
+            choices = ", ".join(STATUS_VALUES)
+            raise QueryError(f"unknown status '{value}'{hint}; one of: {choices}", start, end)
+    elif field_name == "year":
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 9999):
+            raise QueryError(f"year:{value} is not a year (for example year:2018)", start, end)
+    elif field_name in ("from", "to"):
+        _parse_date(field_name, value, start, end, following)
+
+
+def _parse_date(field_name: str, value: str, start: int, end: int, following: str = ""):
+    """``value`` as an EDTFDate, or a :class:`QueryError` with an EDTF suggestion.
+
+    ``following`` is the query text after the value: ``from:May 2017`` splits the date at
+    the space, so when the value and the next word make a date, suggest that one.
+    """
+    # Imported here: the query language loads (and its errors show) without the date
+    # module's import cost until a date term is typed.
+    from tui.model.edtf import EDTFError, parse_edtf
+
+    try:
+        return parse_edtf(value)
+    except EDTFError as error:
+        suggestion = error.suggestion
+        next_word = following.split(maxsplit=1)[0] if following.strip() else ""
+        if next_word:
+            try:
+                suggestion = parse_edtf(f"{value} {next_word}").text
+            except EDTFError as joined:
+                suggestion = joined.suggestion or suggestion
+        if suggestion:
+            message = f"{field_name}:{value} is not an EDTF date (did you mean {field_name}:{suggestion}?)"
+        else:
+            message = f"{field_name}:{value} is not a date: {error.message}"
+        raise QueryError(message, start, end) from None
+
+
+def query_terms_for(query: Query, field_name: str) -> tuple[str, ...]:
+    """The values of ``query``'s positive ``field_name`` terms: what a facet shows active."""
+    return tuple(
+        value
+        for term in query.terms
+        if term.field == field_name and not term.negated
+        for value in term.values
+    )
+
+
+def toggle_term(
+    text: str,
+    field_name: str,
+    value: str,
+    *,
+    same: Callable[[str], bool] | None = None,
+) -> str:
+    """``text`` with ``field_name:value`` added if absent, removed if present.
+
+    The rest of the text stays as the user typed it. Removing takes the value out of
+    its term (``kind:pledge,grant`` -> ``kind:grant``) or the whole term; adding joins
+    an existing positive term of the field (``kind:pledge`` -> ``kind:pledge,grant``)
+    or appends a term. ``same(typed)`` decides whether a typed value denotes ``value``
+    (the engine passes one that resolves names and aliases); by default the two are
+    compared folded. Raises :class:`QueryError` when ``text`` does not parse.
+    """
+    if '"' in value or not value.strip():
+        raise ValueError(f"cannot put {value!r} in a query")
+    if field_name not in FIELDS:
+        raise ValueError(f"unknown field {field_name!r}")
+    query = parse_query(text)
+    target = fold(value)
+    matches = same if same is not None else (lambda typed: fold(typed) == target)
+    positive = [t for t in query.terms if t.field == field_name and not t.negated]
+    if any(matches(typed) for term in positive for typed in term.values):
+        # Remove it from every positive term, so the facet value ends up inactive even
+        # when it was typed twice (kind:pledge kind:Pledge); later terms first, so the
+        # earlier spans stay valid.
+        for term in reversed(positive):
+            kept = [
+                text[a:b]
+                for typed, (a, b) in zip(term.values, term.value_spans, strict=True)
+                if not matches(typed)
+            ]
+            if len(kept) == len(term.values):
+                continue
+            if not kept:
+                text = _cut(text, term.start, term.end)
+            else:
+                first = term.value_spans[0][0]
+                text = text[:first] + ",".join(kept) + text[term.end :]
+        return text
+    if positive:
+        term = positive[0]
+        return text[: term.end] + "," + _quote(value) + text[term.end :]
+    separator = "" if not text or text[-1].isspace() else " "
+    return f"{text}{separator}{field_name}:{_quote(value)}"
+
+
+def _cut(text: str, start: int, end: int) -> str:
+    """``text`` without ``text[start:end]`` and the white space that separated it."""
+    before, after = text[:start], text[end:]
+    stripped = before.rstrip()
+    if stripped:
+        return stripped + (" " if after.strip() and not after[:1].isspace() else "") + after
+    return before + after.lstrip()
+
+
+# ---------------------------------------------------------------------------- pledges
+
+
+def _status_at(pledge: Pledge, as_of: date) -> str:
+    """The latest rating on or before ``as_of`` (by its lower bound), else not-yet-rated."""
+    status = "not-yet-rated"
+    for rating in pledge.ratings:
+        if rating.as_of.lower <= as_of:
+            status = rating.status
+    return status
+
+
+def _is_overdue(event: Event, as_of: date) -> bool:
+    """Due date's upper bound passed and the status at ``as_of`` is not settled."""
+    pledge = event.pledge
+    if pledge is None or pledge.due is None or pledge.due.upper >= as_of:
+        return False
+    return _status_at(pledge, as_of) not in SETTLED_STATUSES
+
+
+# ---------------------------------------------------------------------------- bitsets
+
+_TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+_TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
+def _bits_from_indexes(indexes: Iterable[int], n: int) -> int:
+    """A bitset (bit i set for each index) from indexes below ``n``."""
+    flags = bytearray(n)
+    for i in indexes:
+        flags[i] = 1
+    return _bits_from_flags(flags)
+
+
+def _bits_from_flags(flags: bytes | bytearray) -> int:
+    """A bitset from one byte (0 or 1) per event: C-speed via a binary string."""
+    if not flags:
+        return 0
+    return int(bytes(flags).translate(_TO_DIGITS)[::-1], 2)
+
+
+def _flags_from_bits(bits: int, n: int) -> bytes:
+    """One byte (0 or 1) per event from a bitset: the form ``compress`` and counts use."""
+    if n == 0:
+        return b""
+    return format(bits, f"0{n}b")[::-1].encode("ascii").translate(_TO_FLAGS)
+
+
+class _Postings:
+    """value id -> the events that have it, as bitsets or sorted index arrays.
+
+    A value on few events is kept as an ``array('I')`` (4 bytes an event) rather than a
+    bitset (n/8 bytes whatever its size): with thousands of people on 100k events,
+    bitsets alone would take 12.5 kB each. Sparse ones become bitsets on demand, cached.
+    """
+
+    def __init__(self, lists: dict[str, list[int]], n: int) -> None:
+        self.n = n
+        self.dense: dict[str, int] = {}
+        self.sparse: dict[str, array] = {}
+        threshold = max(1, n // 32)
+        for value_id, indexes in lists.items():
+            if len(indexes) >= threshold:
+                self.dense[value_id] = _bits_from_indexes(indexes, n)
+            else:
+                self.sparse[value_id] = array("I", indexes)
+        self._cache: OrderedDict[str, int] = OrderedDict()
+        self.counts = {v: len(ix) for v, ix in lists.items()}
+
+    def ids(self) -> Iterable[str]:
+        return self.counts.keys()
+
+    def bits(self, value_id: str) -> int:
+        bits = self.dense.get(value_id)
+        if bits is not None:
+            return bits
+        cached = self._cache.get(value_id)
+        if cached is not None:
+            self._cache.move_to_end(value_id)
+            return cached
+        indexes = self.sparse.get(value_id)
+        if indexes is None:
+            return 0
+        flags = bytearray((self.n >> 3) + 1)
+        for i in indexes:
+            flags[i >> 3] |= 1 << (i & 7)
+        bits = int.from_bytes(flags, "little")
+        self._cache[value_id] = bits
+        if len(self._cache) > 1024:
+            self._cache.popitem(last=False)
+        return bits
+
+    def nbytes(self) -> int:
+        """Approximate memory of the postings (for the benchmark)."""
+        dense = sum((b.bit_length() + 7) // 8 + 28 for b in self.dense.values())
+        sparse = sum(a.itemsize * len(a) + 64 for a in self.sparse.values())
+        return dense + sparse
+
+
+class _Facet:
+    """What counting one facet needs: postings, each event's values, flat pairs."""
+
+    def __init__(self, name: str, event_values: list[tuple[str, ...]], n: int) -> None:
+        self.name = name
+        self.event_values = event_values
+        lists: dict[str, list[int]] = {}
+        for i, values in enumerate(event_values):
+            for value in values:
+                lists.setdefault(value, []).append(i)
+        self.postings = _Postings(lists, n)
+        self.pairs = sum(len(ix) for ix in lists.values())
+        self._lists = lists  # freed once the pair getter is built
+        self._getter: Callable[[bytes], tuple[int, ...]] | None = None
+        self._ranges: list[tuple[str, int, int]] = []
+
+    def pair_counts(self, flags: bytes) -> dict[str, int]:
+        """Counts per value for the events flagged in ``flags``: one C-level pass.
+
+        Every (value, event) pair is looked up in ``flags`` by one ``itemgetter`` call;
+        per value the hits are then counted with ``bytes.count`` over its slice.
+        """
+        if self._getter is None:
+            flat: list[int] = []
+            for value_id, indexes in self._lists.items():
+                self._ranges.append((value_id, len(flat), len(flat) + len(indexes)))
+                flat.extend(indexes)
+            self._lists = {}
+            if len(flat) == 1:
+                only = flat[0]
+                self._getter = lambda f: (f[only],)
+            elif flat:
+                self._getter = itemgetter(*flat)
+            else:
+                self._getter = lambda f: ()
+        hits = bytes(self._getter(flags))
+        return {value_id: hits.count(1, a, b) for value_id, a, b in self._ranges}
+
+
+@dataclass(slots=True)
+class _Plan:
+    """A query resolved against the engine: masks per field, text terms."""
+
+    field_masks: dict[str, int]  # field -> AND of its positive terms' unions
+    negative_mask: int  # AND of the complements of negated field terms
+    text_key: tuple[tuple[bool, str], ...]  # (negated, folded text), sorted
+
+
+class QueryEngine:
+    """Runs queries over one collection from indexes built once, at construction.
+
+    ``as_of`` (default: today) is the date pledge statuses and ``overdue`` are judged at;
+    :meth:`set_as_of` changes it.
+    """
+
+    def __init__(self, collection: Collection, as_of: date | None = None) -> None:
+        self.collection = collection
+        self.as_of = as_of or date.today()
+        events = collection.events
+        self.n = n = len(events)
+        self.all_bits = (1 << n) - 1
+        self.texts: list[str] = [event_search_text(collection, e) for e in events]
+        self.lowers: list[date] = [e.date.lower for e in events]
+        self._by_upper: list[int] = sorted(range(n), key=lambda i: events[i].date.upper)
+        self._uppers: list[date] = [events[i].date.upper for i in self._by_upper]
+        self.facets: dict[str, _Facet] = {
+            "agency": _Facet("agency", [event_agency_ids(e) for e in events], n),
+            "person": _Facet("person", [event_person_ids(e) for e in events], n),
+            "topic": _Facet("topic", [tuple(dict.fromkeys(e.topics)) for e in events], n),
+            "kind": _Facet("kind", [(e.kind,) for e in events], n),
+            "year": _Facet("year", [_timeline_year(e) for e in events], n),
+        }
+        self.sources = _Postings(_lists_of([event_source_ids(e) for e in events]), n)
+        self._names = self._build_names()
+        self._event_ids = {fold(e.id): i for i, e in enumerate(events)}
+        self._pledges = [i for i, e in enumerate(events) if e.pledge is not None]
+        self._status_bits: dict[str, int] = {}
+        self._status_of: dict[int, tuple[str, ...]] = {}
+        self._compute_statuses()
+        self._text_cache: OrderedDict[tuple[tuple[bool, str], ...], int] = OrderedDict()
+        self._date_cache: dict[tuple[str, str], int] = {}
+
+    # -- building
+
+    def _build_names(self) -> dict[str, dict[str, set[str]]]:
+        """Per field: folded id / name / alias -> the ids it names."""
+        c = self.collection
+        names: dict[str, dict[str, set[str]]] = {}
+
+        def add(field_name: str, key: str | None, value_id: str) -> None:
+            if key:
+                names.setdefault(field_name, {}).setdefault(fold(key), set()).add(value_id)
+
+        for a in c.agencies.values():
+            for key in (a.id, a.name, *a.aliases):
+                add("agency", key, a.id)
+        for p in c.people.values():
+            for key in (p.id, p.name, *p.aliases):
+                add("person", key, p.id)
+        for t in c.topics.values():
+            for key in (t.id, t.label):
+                add("topic", key, t.id)
+        for k in c.kinds.values():
+            for key in (k.id, k.label):
+                add("kind", key, k.id)
+        for s in c.sources.values():
+            for key in (s.id, s.title, s.publisher):
+                add("source", key, s.id)
+        return names
+
+    def _compute_statuses(self) -> None:
+        events = self.collection.events
+        lists: dict[str, list[int]] = {value: [] for value in STATUS_VALUES}
+        status_of: dict[int, tuple[str, ...]] = {}
+        for i in self._pledges:
+            pledge = events[i].pledge
+            assert pledge is not None
+            status = _status_at(pledge, self.as_of)
+            values = (status, "overdue") if _is_overdue(events[i], self.as_of) else (status,)
+            for value in values:
+                lists[value].append(i)
+            status_of[i] = values
+        self._status_bits = {v: _bits_from_indexes(ix, self.n) for v, ix in lists.items()}
+        self._status_of = status_of
+
+    def set_as_of(self, as_of: date) -> None:
+        """Judge pledge statuses and ``overdue`` at ``as_of`` from now on."""
+        if as_of != self.as_of:
+            self.as_of = as_of
+            self._compute_statuses()
+
+    # -- resolving values
+
+    def resolve(self, field_name: str, value: str) -> set[str]:
+        """The ids a typed value names in ``field_name`` (empty when it names nothing)."""
+        key = fold(value)
+        if field_name == "status":
+            return {_status_key(value)}
+        if field_name == "year":
+            return {str(int(value))} if value.isascii() and value.isdigit() else set()
+        if field_name == "id":
+            i = self._event_ids.get(key)
+            return set() if i is None else {self.collection.events[i].id}
+        return set(self._names.get(field_name, {}).get(key, ()))
+
+    def unknown_values(self, query: Query | str) -> list[UnknownValue]:
+        """Values of ``query`` that name nothing in the log: a UI can warn about them."""
+        if isinstance(query, str):
+            query = parse_query(query)
+        unknown: list[UnknownValue] = []
+        for term in query.terms:
+            if term.field in (None, "status", "year", "from", "to"):
+                continue
+            for value, (start, end) in zip(term.values, term.value_spans, strict=True):
+                if not self.resolve(term.field, value):
+                    unknown.append(UnknownValue(term.field, value, start, end))
+        return unknown
+
+    def _value_bits(self, field_name: str, value: str) -> int:
+        if field_name in ("from", "to"):
+            return self._date_bits(field_name, value)
+        bits = 0
+        for value_id in self.resolve(field_name, value):
+            if field_name == "status":
+                bits |= self._status_bits.get(value_id, 0)
+            elif field_name == "id":
+                bits |= 1 << self.collection.index[value_id]
+            elif field_name == "source":
+                bits |= self.sources.bits(value_id)
+            else:
+                bits |= self.facets[field_name].postings.bits(value_id)
+        return bits
+
+    def _date_bits(self, field_name: str, value: str) -> int:
+        key = (field_name, value)
+        cached = self._date_cache.get(key)
+        if cached is not None:
+            return cached
+        when = _parse_date(field_name, value, 0, len(value))
+        if field_name == "to":
+            # Events are in timeline order (by lower bound): a prefix of them.
+            k = bisect.bisect_right(self.lowers, when.upper)
+            bits = (1 << k) - 1
+        else:
+            k = bisect.bisect_left(self._uppers, when.lower)
+            bits = _bits_from_indexes(self._by_upper[k:], self.n)
+        if len(self._date_cache) > 64:
+            self._date_cache.clear()
+        self._date_cache[key] = bits
+        return bits
+
+    # -- evaluating
+
+    def _plan(self, query: Query) -> _Plan:
+        field_masks: dict[str, int] = {}
+        negative = self.all_bits
+        text: set[tuple[bool, str]] = set()
+        for term in query.terms:
+            if term.field is None:
+                text.add((term.negated, fold(term.values[0])))
+                continue
+            bits = 0
+            for value in term.values:
+                bits |= self._value_bits(term.field, value)
+            if term.negated:
+                negative &= ~bits
+            else:
+                field_masks[term.field] = field_masks.get(term.field, 0) | bits
+        return _Plan(field_masks, negative, tuple(sorted(text)))
+
+    def _mask(self, plan: _Plan, without: str | None = None) -> int:
+        mask = plan.negative_mask
+        for field_name, bits in plan.field_masks.items():
+            if field_name != without:
+                mask &= bits
+        return mask
+
+    def _text_bits(self, key: tuple[tuple[bool, str], ...]) -> int:
+        """Events matching every text term in ``key``; narrows from a cached wider result."""
+        if not key:
+            return self.all_bits
+        cached = self._text_cache.get(key)
+        if cached is not None:
+            self._text_cache.move_to_end(key)
+            return cached
+        # Narrowing: a cached key each of whose terms is implied by one of ours (the same
+        # negated text, or a positive text that ours contains) matched a superset.
+        best: int | None = None
+        for old_key, old_bits in self._text_cache.items():
+            if all(_implied(old_term, key) for old_term in old_key) and (
+                best is None or old_bits.bit_count() < best.bit_count()
+            ):
+                best = old_bits
+        texts = self.texts
+        if best is None:
+            candidates: Iterable[int] = range(self.n)
+        else:
+            candidates = compress(range(self.n), _flags_from_bits(best, self.n))
+        # Positive terms first, longest first: they cut the candidates fastest.
+        for negated, needle in sorted(key, key=lambda t: (t[0], -len(t[1]))):
+            if negated:
+                candidates = [i for i in candidates if needle not in texts[i]]
+            else:
+                candidates = [i for i in candidates if needle in texts[i]]
+        bits = _bits_from_indexes(candidates, self.n)
+        self._text_cache[key] = bits
+        if len(self._text_cache) > 16:
+            self._text_cache.popitem(last=False)
+        return bits
+
+    def match_bits(self, query: Query | str) -> int:
+        """The events ``query`` keeps, as a bitset (bit i is ``collection.events[i]``)."""
+        if isinstance(query, str):
+            query = parse_query(query)
+        plan = self._plan(query)
+        mask = self._mask(plan)
+        return mask & self._text_bits(plan.text_key) if mask else 0
+
+    def run(self, query: Query | str) -> list[int]:
+        """Indexes into ``collection.events`` of the events ``query`` keeps, ascending.
+
+        A string is parsed first (raising :class:`QueryError`).
+        """
+        return self.indexes(self.match_bits(query))
+
+    def indexes(self, bits: int) -> list[int]:
+        """The event indexes set in ``bits``, ascending."""
+        if bits == self.all_bits:
+            return list(range(self.n))
+        return list(compress(range(self.n), _flags_from_bits(bits, self.n)))
+
+    def count(self, query: Query | str) -> int:
+        """How many events ``query`` keeps."""
+        return self.match_bits(query).bit_count()
+
+    # -- facets
+
+    def facet_counts(self, query: Query | str, facet: str) -> list[FacetValue]:
+        """The values of ``facet`` with their counts under ``query``, most frequent first.
+
+        Counts follow faceted-search practice: the facet's own positive terms are left
+        out (the other values of an OR-ed field still show what adding them would give);
+        everything else, negated terms of the facet included, applies. Values with no
+        events are listed only when the query names them.
+        """
+        if facet not in FACETS:
+            raise ValueError(f"unknown facet {facet!r}; one of {', '.join(FACETS)}")
+        if isinstance(query, str):
+            query = parse_query(query)
+        plan = self._plan(query)
+        mask = self._mask(plan, without=facet)
+        base = mask & self._text_bits(plan.text_key) if mask else 0
+        counts = self._counts(facet, base)
+        active: set[str] = set()
+        excluded: set[str] = set()
+        for term in query.terms:
+            if term.field == facet:
+                for value in term.values:
+                    (excluded if term.negated else active).update(self.resolve(facet, value))
+        shown = [v for v, c in counts.items() if c or v in active or v in excluded]
+        shown.extend(v for v in active | excluded if v not in counts)
+        values = [
+            FacetValue(
+                facet,
+                v,
+                self.label(facet, v),
+                counts.get(v, 0),
+                v in active,
+                v in excluded,
+            )
+            for v in shown
+        ]
+        values.sort(key=lambda fv: (-fv.count, fold(fv.label), fv.value_id))
+        return values
+
+    def all_facet_counts(
+        self, query: Query | str, facets: Sequence[str] = FACETS
+    ) -> dict[str, list[FacetValue]]:
+        """:meth:`facet_counts` for several facets at once."""
+        if isinstance(query, str):
+            query = parse_query(query)
+        return {facet: self.facet_counts(query, facet) for facet in facets}
+
+    def _counts(self, facet: str, base: int) -> dict[str, int]:
+        if facet == "status":
+            if base == self.all_bits:
+                return {v: b.bit_count() for v, b in self._status_bits.items()}
+            return {v: (base & b).bit_count() for v, b in self._status_bits.items()}
+        data = self.facets[facet]
+        if base == self.all_bits:
+            totals = data.postings.counts
+            return dict(totals)
+        size = base.bit_count()
+        if size == 0:
+            return {}
+        average = data.pairs / self.n if self.n else 0
+        if size * average * 8 < data.pairs:
+            # A small result: count the values of its events directly.
+            counter: Counter[str] = Counter()
+            values = data.event_values
+            for i in self.indexes(base):
+                counter.update(values[i])
+            return dict(counter)
+        if len(data.postings.counts) <= 64:
+            # Few values: one AND and a popcount per value beats touching every pair.
+            return {v: (base & data.postings.bits(v)).bit_count() for v in data.postings.ids()}
+        return data.pair_counts(_flags_from_bits(base, self.n))
+
+    def label(self, facet: str, value_id: str) -> str:
+        """The human label of a facet value (a name, a label, a year); untrusted text."""
+        c = self.collection
+        if facet == "agency":
+            agency = c.agencies.get(value_id)
+            return agency.name if agency else value_id
+        if facet == "person":
+            person = c.people.get(value_id)
+            return person.name if person else value_id
+        if facet == "topic":
+            topic = c.topics.get(value_id)
+            return topic.label if topic else value_id
+        if facet == "kind":
+            kind = c.kinds.get(value_id)
+            return kind.label if kind else value_id
+        if facet == "status":
+            return STATUS_LABELS.get(value_id, value_id)
+        return value_id
+
+    def active_ids(self, query: Query, field_name: str) -> set[str]:
+        """The ids the positive ``field_name`` terms of ``query`` select."""
+        return {
+            value_id
+            for value in query_terms_for(query, field_name)
+            for value_id in self.resolve(field_name, value)
+        }
+
+    def toggle_term(self, text: str, field_name: str, value_id: str) -> str:
+        """:func:`toggle_term` where a typed name or alias of ``value_id`` counts as it."""
+        return toggle_term(
+            text,
+            field_name,
+            value_id,
+            same=lambda typed: value_id in self.resolve(field_name, typed),
+        )
+
+    def memory_bytes(self) -> int:
+        """Approximate memory held by the indexes and folded texts (for the benchmark)."""
+        import sys
+
+        total = sum(sys.getsizeof(t) for t in self.texts) + sys.getsizeof(self.texts)
+        for data in self.facets.values():
+            total += data.postings.nbytes() + sys.getsizeof(data.event_values)
+            total += sum(sys.getsizeof(v) for v in data.event_values if v)
+        total += self.sources.nbytes()
+        total += sum((b.bit_length() + 7) // 8 for b in self._status_bits.values())
+        total += sum((b.bit_length() + 7) // 8 for b in self._text_cache.values())
+        return total
+
+
+def _implied(old_term: tuple[bool, str], key: tuple[tuple[bool, str], ...]) -> bool:
+    negated, needle = old_term
+    if negated:
+        return old_term in key
+    return any(not neg and needle in new for neg, new in key)
+
+
+def _lists_of(event_values: list[tuple[str, ...]]) -> dict[str, list[int]]:
+    lists: dict[str, list[int]] = {}
+    for i, values in enumerate(event_values):
+        for value in values:
+            lists.setdefault(value, []).append(i)
+    return lists
+
+
+def _timeline_year(event: Event) -> tuple[str, ...]:
+    """The year the timeline shows an event under, as a facet value (none if unbounded)."""
+    lower, upper = event.date.lower, event.date.upper
+    if lower != date.min:
+        return (str(lower.year),)
+    if upper != date.max:
+        return (str(upper.year),)
+    return ()
