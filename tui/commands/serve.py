@@ -1,0 +1,241 @@
+"""``watchline serve ssh|web``: serve the timeline, read-only, to readers who install nothing."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from tui.commands import CommandError
+
+DEFAULT_SSH_PORT = 2222
+DEFAULT_WEB_PORT = 8000
+
+
+def _default_host_key() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("watchline") / "ssh_host_ed25519_key"
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (never) or more")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0-65535, not {value}")
+    return value
+
+
+def _add_log_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="log files or folders to serve (default: the bundled log)",
+    )
+    parser.add_argument("--as-of", metavar="DATE", help="rate pledges as of this date")
+    parser.add_argument(
+        "--filter", "-f", metavar="QUERY", help="start every reader with this query"
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``serve ssh`` and ``serve web``."""
+    kinds = parser.add_subparsers(dest="kind", metavar="ssh|web", required=True)
+
+    ssh = kinds.add_parser(
+        "ssh",
+        help="serve over SSH: readers run `ssh -p PORT HOST`",
+        description=(
+            "Serve the timeline over SSH. Each reader gets their own read-only session; "
+            "key authentication only (authorized_keys format, any user name: the key "
+            "decides), or --allow-anyone for public logs."
+        ),
+    )
+    _add_log_arguments(ssh)
+    ssh.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s; 0.0.0.0 for every interface)",
+    )
+    ssh.add_argument(
+        "--port", type=_port, default=DEFAULT_SSH_PORT, help="port (default: %(default)s)"
+    )
+    ssh.add_argument(
+        "--host-key",
+        type=Path,
+        metavar="FILE",
+        help="the server's private host key; created (ed25519, mode 600) if missing "
+        "(default: watchline's data folder)",
+    )
+    ssh.add_argument(
+        "--authorized-keys",
+        type=Path,
+        metavar="FILE",
+        help="public keys allowed in, one a line (OpenSSH authorized_keys format); "
+        "re-read when it changes",
+    )
+    ssh.add_argument(
+        "--allow-anyone",
+        action="store_true",
+        help="no authentication at all: anyone who can reach the port reads the log",
+    )
+    ssh.add_argument(
+        "--max-sessions",
+        type=_positive_int,
+        default=20,
+        metavar="N",
+        help="readers at once; more are told the server is busy (default: %(default)s)",
+    )
+    ssh.add_argument(
+        "--idle-timeout",
+        type=_seconds,
+        default=900,
+        metavar="SECONDS",
+        help="close a session after this long without a key press; 0 never (default: %(default)s)",
+    )
+    ssh.add_argument(
+        "--connections-per-minute",
+        type=_positive_int,
+        default=10,
+        metavar="N",
+        help="new connections allowed per source address per minute (default: %(default)s)",
+    )
+
+    web = kinds.add_parser(
+        "web",
+        help="serve in a browser (textual-serve); no authentication",
+        description=(
+            "Serve the timeline in a browser. It has no authentication: keep it on "
+            "127.0.0.1 or put it behind a reverse proxy that authenticates."
+        ),
+    )
+    _add_log_arguments(web)
+    web.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    web.add_argument(
+        "--port", type=_port, default=DEFAULT_WEB_PORT, help="port (default: %(default)s)"
+    )
+    web.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers use, e.g. https://logs.example.org behind a proxy "
+        "(default: http://HOST:PORT)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen server until it is stopped (SIGTERM or ctrl+c)."""
+    from tui.serve import resolve_log_paths, served_command
+
+    try:
+        paths = resolve_log_paths(args.paths)
+    except FileNotFoundError as error:
+        raise CommandError(f"no such file or folder: {error.args[0]}") from None
+    command = served_command(paths, as_of=args.as_of, query=args.filter)
+    if args.kind == "ssh":
+        return _run_ssh(args, command)
+    return _run_web(args, command)
+
+
+def _run_ssh(args: argparse.Namespace, command: list[str]) -> int:
+    import asyncssh
+
+    from tui.serve import ssh
+
+    if args.allow_anyone and args.authorized_keys:
+        raise CommandError("--allow-anyone and --authorized-keys contradict each other; give one")
+    if not args.allow_anyone and not args.authorized_keys:
+        raise CommandError(
+            "say who may connect: --authorized-keys FILE (e.g. ~/.ssh/authorized_keys), "
+            "or --allow-anyone for a public, read-only log"
+        )
+    config = ssh.SSHServeConfig(
+        command=command,
+        host=args.host,
+        port=args.port,
+        host_key=(args.host_key or _default_host_key()).expanduser(),
+        authorized_keys=args.authorized_keys.expanduser() if args.authorized_keys else None,
+        allow_anyone=args.allow_anyone,
+        max_sessions=args.max_sessions,
+        idle_timeout=args.idle_timeout,
+        connections_per_minute=args.connections_per_minute,
+    )
+    ssh.configure_logging()
+    try:
+        host_key, created = ssh.load_or_create_host_key(config.host_key)
+    except (OSError, asyncssh.KeyImportError) as error:
+        raise CommandError(f"cannot use host key {config.host_key}: {error}") from None
+    fingerprint = host_key.get_fingerprint("sha256")
+    if created:
+        ssh.log.info("created host key %s (%s)", config.host_key, fingerprint)
+    elif ssh.key_is_exposed(config.host_key):
+        ssh.log.warning("host key %s is readable by others; chmod 600 it", config.host_key)
+    try:
+        server = ssh.WatchlineSSHServer(config, host_key)
+    except (OSError, ValueError) as error:
+        raise CommandError(
+            f"cannot read authorized keys {config.authorized_keys}: {error}"
+        ) from None
+
+    def ready(port: int) -> None:
+        who = "anyone" if config.allow_anyone else f"keys in {config.authorized_keys}"
+        ssh.log.info(
+            "listening on %s port %d (host key %s); allowing %s; readers: ssh -p %d HOST",
+            config.host,
+            port,
+            fingerprint,
+            who,
+            port,
+        )
+
+    try:
+        asyncio.run(ssh.serve_forever(server, ready))
+    except OSError as error:
+        raise CommandError(
+            f"cannot listen on {config.host} port {config.port}: {error.strerror or error}"
+        ) from None
+    return 0
+
+
+def _run_web(args: argparse.Namespace, command: list[str]) -> int:
+    from tui.serve import web
+
+    if web.is_wildcard(args.host) and not args.public_url:
+        raise CommandError(
+            f"--host {args.host} listens on every address: give --public-url, the address "
+            "browsers use (e.g. https://logs.example.org behind your proxy)"
+        )
+    if not web.is_loopback(args.host):
+        print(web.NO_AUTH_WARNING.format(host=args.host, port=args.port), file=sys.stderr)
+    try:
+        web.run_web_server(command, args.host, args.port, args.public_url, title="watchline")
+    except OSError as error:
+        raise CommandError(
+            f"cannot listen on {args.host} port {args.port}: {error.strerror or error}"
+        ) from None
+    return 0

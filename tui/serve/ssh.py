@@ -1,0 +1,686 @@
+"""``watchline serve ssh``: the timeline over SSH for readers who install nothing.
+
+One asyncssh server; per session one pseudo-terminal and one ``watchline --read-only``
+process whose controlling terminal is that pty. The child must call ``setsid()`` and take
+the pty as its controlling terminal (``TIOCSCTTY``), or the kernel never sends it SIGWINCH
+and window changes are silently lost (measured). A two-line Python trampoline does that
+and then execs the real command, so no ``preexec_fn`` runs in a forked copy of this
+(threaded) server.
+
+What a client can do is deliberately small: authenticate with a listed key (or, with
+``--allow-anyone``, not at all), open a session with a pty, type and resize. There is no
+shell, no exec, no subsystem (so no SFTP or scp), no port, agent or X11 forwarding, and
+no password or keyboard-interactive authentication.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import fcntl
+import logging
+import os
+import signal
+import stat
+import struct
+import sys
+import termios
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncssh
+
+from tui.model.text import one_line
+from tui.serve import served_environment
+
+log = logging.getLogger("watchline.serve")
+
+# Makes the pty on fd 0 the controlling terminal of the new session, then becomes the
+# real command. Runs with -S -I: no site import, no user environment, so it costs ~15 ms.
+_TRAMPOLINE = (
+    "import fcntl, os, sys, termios\n"
+    "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
+    "os.execvpe(sys.argv[1], sys.argv[1:], os.environ)\n"
+)
+
+# What a served session's terminal is put back to when the server ends it (idle, busy,
+# shutdown) and the app had no chance to: main screen, cursor shown, no mouse reporting,
+# no bracketed paste, no focus events, no kitty keyboard protocol, attributes reset.
+TERMINAL_RESET = (
+    b"\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"
+    b"\x1b[?2004l\x1b[?1004l\x1b[<u\x1b[0m\r\n"
+)
+
+NEEDS_TERMINAL = "watchline needs a terminal: connect with `ssh -t ...`."
+NO_COMMANDS = "watchline serves only the interactive timeline; commands are not available here."
+SERVER_BUSY = "The server is busy (too many readers at once); please try again in a few minutes."
+SHUTTING_DOWN = "The server is shutting down; goodbye."
+
+# How long a child gets to exit after SIGHUP before it is killed.
+_KILL_GRACE = 2.0
+# Output is read from the pty in chunks of this size; the channel's high-water mark pauses
+# reading so a slow reader applies back-pressure to the app instead of growing a buffer.
+_READ_CHUNK = 65536
+_WRITE_HIGH_WATER = 256 * 1024
+
+
+@dataclass
+class SSHServeConfig:
+    """Everything ``watchline serve ssh`` was asked to do."""
+
+    command: list[str]
+    host: str = "127.0.0.1"
+    port: int = 2222
+    host_key: Path = Path("ssh_host_ed25519_key")
+    authorized_keys: Path | None = None
+    allow_anyone: bool = False
+    max_sessions: int = 20
+    idle_timeout: float = 900.0
+    connections_per_minute: float = 10.0
+    login_timeout: float = 30.0
+
+
+class RateLimiter:
+    """A token bucket per source address: ``rate`` connections a minute, bursts of ``rate``."""
+
+    def __init__(self, per_minute: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.capacity = max(per_minute, 1.0)
+        self.refill_per_second = per_minute / 60.0
+        self._clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, address: str) -> bool:
+        """Take a token for ``address``; False when its bucket is empty."""
+        now = self._clock()
+        tokens, last = self._buckets.get(address, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.refill_per_second)
+        if tokens < 1.0:
+            self._buckets[address] = (tokens, now)
+            return False
+        self._buckets[address] = (tokens - 1.0, now)
+        self._forget_full_buckets(now)
+        return True
+
+    def _forget_full_buckets(self, now: float) -> None:
+        # A bucket that has refilled holds no information: drop it so a scan from many
+        # addresses cannot grow the table without bound.
+        if len(self._buckets) < 1024:
+            return
+        full_after = self.capacity / self.refill_per_second if self.refill_per_second else 0
+        self._buckets = {
+            address: (tokens, last)
+            for address, (tokens, last) in self._buckets.items()
+            if now - last < full_after
+        }
+
+
+def load_or_create_host_key(path: Path) -> tuple[asyncssh.SSHKey, bool]:
+    """The server's host key from ``path``; a new ed25519 key (mode 600) when it is missing.
+
+    Returns the key and whether it was just created. Raises ``OSError`` or
+    ``asyncssh.KeyImportError`` for an unreadable or malformed file.
+    """
+    if path.exists():
+        return asyncssh.read_private_key(path), False
+    key = asyncssh.generate_private_key("ssh-ed25519", comment="watchline host key")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # O_EXCL: never follow a symlink or overwrite a key someone created meanwhile.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(key.export_private_key())
+    return key, True
+
+
+def key_is_exposed(path: Path) -> bool:
+    """True when the host key file can be read by the group or by others."""
+    return bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+
+
+class AuthorizedKeys:
+    """An authorized_keys file, read again whenever it changes on disk (no restart needed)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp: tuple[int, int] | None = None
+        self._keys: asyncssh.SSHAuthorizedKeys | None = None
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the file if it changed; raises ``OSError``/``ValueError`` on the first read."""
+        info = self.path.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+        if stamp == self._stamp:
+            return
+        text = self.path.read_text(encoding="utf-8")
+        self._keys = asyncssh.import_authorized_keys(text) if text.strip() else None
+        self._stamp = stamp
+
+    def allows(self, key: asyncssh.SSHKey, client_host: str, client_addr: str) -> bool:
+        """Whether ``key`` is listed (and its ``from=`` option, if any, matches)."""
+        try:
+            self.reload()
+        except (OSError, ValueError) as error:
+            # Keep the last good list: a half-written file must not lock everyone out.
+            log.warning("could not re-read %s (%s); using the last good list", self.path, error)
+        if self._keys is None:
+            return False
+        return self._keys.validate(key, client_host, client_addr) is not None
+
+
+def _clean(text: str, limit: int = 64) -> str:
+    """A client-supplied string made safe and short for the log."""
+    return one_line(text)[:limit] or "-"
+
+
+class WatchlineSSHServer:
+    """The listening server: its sessions, its limits, and a clean shutdown."""
+
+    def __init__(self, config: SSHServeConfig, host_key: asyncssh.SSHKey) -> None:
+        self.config = config
+        self.host_key = host_key
+        self.authorized = AuthorizedKeys(config.authorized_keys) if config.authorized_keys else None
+        self.rate_limiter = RateLimiter(config.connections_per_minute)
+        self.sessions: set[TimelineSession] = set()
+        self.connections: set[asyncssh.SSHServerConnection] = set()
+        self._acceptor: asyncssh.SSHAcceptor | None = None
+        self._cleanups: set[asyncio.Task[None]] = set()
+
+    @property
+    def port(self) -> int:
+        """The port actually bound (useful when ``config.port`` is 0)."""
+        assert self._acceptor is not None
+        return self._acceptor.get_port()
+
+    async def start(self) -> None:
+        """Listen on ``config.host:config.port``."""
+        self._acceptor = await asyncssh.listen(
+            self.config.host,
+            self.config.port,
+            server_factory=lambda: _Connection(self),
+            server_host_keys=[self.host_key],
+            encoding=None,  # bytes in, bytes out: the pty carries the terminal verbatim
+            line_editor=False,
+            allow_pty=True,
+            agent_forwarding=False,
+            x11_forwarding=False,
+            allow_scp=False,
+            password_auth=False,
+            kbdint_auth=False,
+            host_based_auth=False,
+            gss_kex=False,
+            gss_auth=False,
+            public_key_auth=not self.config.allow_anyone,
+            login_timeout=self.config.login_timeout,
+            keepalive_interval=60,
+            keepalive_count_max=3,
+            config=None,
+        )
+
+    def try_admit(self, session: TimelineSession) -> bool:
+        """Count ``session`` against ``--max-sessions``; False when the server is full."""
+        if len(self.sessions) >= self.config.max_sessions:
+            return False
+        self.sessions.add(session)
+        return True
+
+    def release(self, session: TimelineSession) -> None:
+        self.sessions.discard(session)
+
+    def track(self, task: asyncio.Task[None]) -> None:
+        """Keep a session's clean-up task alive until it finishes (and let close() wait)."""
+        self._cleanups.add(task)
+        task.add_done_callback(self._cleanups.discard)
+
+    async def close(self) -> None:
+        """Stop listening, end every session (children terminated and reaped), disconnect."""
+        if self._acceptor is not None:
+            self._acceptor.close()
+        await asyncio.gather(
+            *(session.end(SHUTTING_DOWN) for session in list(self.sessions)),
+            return_exceptions=True,
+        )
+        if self._cleanups:
+            await asyncio.gather(*list(self._cleanups), return_exceptions=True)
+        for conn in list(self.connections):
+            conn.close()
+        for conn in list(self.connections):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.wait_closed(), 2.0)
+        if self._acceptor is not None:
+            await self._acceptor.wait_closed()
+
+
+class _Connection(asyncssh.SSHServer):
+    """One client connection: authentication and the session factory."""
+
+    def __init__(self, server: WatchlineSSHServer) -> None:
+        self.server = server
+        self.conn: asyncssh.SSHServerConnection | None = None
+        self.peer = "-"
+        self.peer_host = ""
+        self.user = "-"
+        self.key = "none"
+        self.started = time.monotonic()
+        self.authenticated = False
+        self.refused = False
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        peer = conn.get_extra_info("peername") or ("-", 0)
+        self.peer_host = str(peer[0])
+        self.peer = f"{peer[0]}:{peer[1]}"
+        if not self.server.rate_limiter.allow(self.peer_host):
+            self.refused = True
+            log.warning("refused peer=%s reason=connection-rate", self.peer)
+            # After the handshake has started: a disconnect the client can print.
+            asyncio.get_running_loop().call_soon(
+                conn.disconnect,
+                asyncssh.DISC_TOO_MANY_CONNECTIONS,
+                "too many connections from your address; try again in a minute",
+            )
+            return
+        self.server.connections.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.conn is not None:
+            self.server.connections.discard(self.conn)
+        if self.authenticated:
+            log.info(
+                "disconnect peer=%s user=%s key=%s duration=%.1fs",
+                self.peer,
+                self.user,
+                self.key,
+                time.monotonic() - self.started,
+            )
+        elif not self.refused:
+            # Worth a line: repeated ones from one address are someone trying keys.
+            log.info(
+                "disconnect peer=%s user=%s not authenticated duration=%.1fs",
+                self.peer,
+                self.user,
+                time.monotonic() - self.started,
+            )
+
+    def begin_auth(self, username: str) -> bool:
+        self.user = _clean(username)
+        if self.server.config.allow_anyone:
+            # An explicit opt-in for public, read-only logs: no authentication at all, so a
+            # reader with no key (or an unlisted one) gets in. Returning False means "no
+            # auth required" to asyncssh.
+            self._authenticated()
+            return False
+        return True
+
+    def public_key_auth_supported(self) -> bool:
+        return not self.server.config.allow_anyone
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        authorized = self.server.authorized
+        if authorized is None:
+            return False
+        if not authorized.allows(key, self.peer_host, self.peer_host):
+            return False
+        # Called once to ask and once with the signature; either way this key is the one.
+        self.key = key.get_fingerprint("sha256")
+        return True
+
+    def auth_completed(self) -> None:
+        if not self.authenticated:
+            self._authenticated()
+
+    def _authenticated(self) -> None:
+        self.authenticated = True
+        log.info("connect peer=%s user=%s key=%s", self.peer, self.user, self.key)
+
+    def session_requested(self) -> TimelineSession:
+        return TimelineSession(self.server, self)
+
+    # Forwarding of any kind is refused (these are asyncssh's defaults, stated here so a
+    # later asyncssh cannot change them under us).
+    def connection_requested(self, *args: object) -> bool:
+        return False
+
+    def server_requested(self, *args: object) -> bool:
+        return False
+
+    def unix_connection_requested(self, *args: object) -> bool:
+        return False
+
+    def unix_server_requested(self, *args: object) -> bool:
+        return False
+
+
+class TimelineSession(asyncssh.SSHServerSession[bytes]):
+    """One reader: a pty and a ``watchline --read-only`` process, bytes copied both ways."""
+
+    def __init__(self, server: WatchlineSSHServer, connection: _Connection) -> None:
+        self.server = server
+        self.connection = connection
+        self.chan: asyncssh.SSHServerChannel[bytes] | None = None
+        self.term_type: str | None = None
+        self.size = (80, 24, 0, 0)
+        self.refusal: str | None = None
+        self.process: asyncio.subprocess.Process | None = None
+        self.master: int | None = None
+        self.started = time.monotonic()
+        self.last_input = time.monotonic()
+        self._admitted = False
+        self._reading = False
+        self._pending_input = bytearray()
+        self._idle_timer: asyncio.TimerHandle | None = None
+        self._ending: asyncio.Task[None] | None = None
+        self._supervisor: asyncio.Task[None] | None = None
+        self._lost = False
+
+    # asyncssh callbacks --------------------------------------------------------------
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
+        self.chan = chan
+        chan.set_write_buffer_limits(high=_WRITE_HIGH_WATER)
+
+    def pty_requested(
+        self, term_type: str, term_size: tuple[int, int, int, int], term_modes: object
+    ) -> bool:
+        self.term_type = term_type
+        self.size = term_size
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        # Accepted only to tell the client why nothing runs; the command is never executed.
+        self.refusal = NO_COMMANDS
+        return True
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        return False  # SFTP and every other subsystem: refused outright
+
+    def session_started(self) -> None:
+        if self.refusal is not None:
+            self._refuse(self.refusal)
+        elif self.term_type is None:
+            self._refuse(NEEDS_TERMINAL)
+        elif not self.server.try_admit(self):
+            log.warning("busy peer=%s user=%s", self.connection.peer, self.connection.user)
+            self._refuse(SERVER_BUSY)
+        else:
+            self._admitted = True
+            self._supervisor = asyncio.get_running_loop().create_task(self._run())
+
+    def data_received(self, data: bytes, datatype: object) -> None:
+        self.last_input = time.monotonic()
+        if self.master is None:
+            return
+        self._pending_input += data
+        self._flush_input()
+
+    def eof_received(self) -> bool:
+        return True  # keep the session: the app decides when it ends (q)
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        self.size = (width, height, pixwidth, pixheight)
+        if self.master is not None:
+            # The kernel sends SIGWINCH to the pty's foreground process group: the app.
+            _set_window_size(self.master, self.size)
+
+    def pause_writing(self) -> None:
+        self._stop_reading()
+
+    def resume_writing(self) -> None:
+        self._start_reading()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        # The client went away (or the channel closed after the app quit): make sure the
+        # child and its whole process group are gone.
+        self._lost = True
+        if self._ending is None and self.process is not None and self.process.returncode is None:
+            self.server.track(asyncio.get_running_loop().create_task(self.end(None)))
+        elif self.process is None:
+            self._release()
+
+    # the child -------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        assert self.chan is not None
+        master, slave = os.openpty()
+        _set_window_size(master, self.size)
+        env = dict(self.chan.get_environment())
+        env["TERM"] = self.term_type or ""
+        child_env = served_environment(env)
+        argv = [sys.executable, "-S", "-I", "-c", _TRAMPOLINE, *self.server.config.command]
+        try:
+            self.process = await asyncio.create_subprocess_exec(
+                *argv,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=child_env,
+                cwd="/",
+                start_new_session=True,
+            )
+        except OSError as error:
+            os.close(master)
+            log.error("could not start the app: %s", error)
+            self._release()
+            self._refuse("The timeline could not be started; the server's log says why.")
+            return
+        finally:
+            # Only the child holds the slave now, so its exit shows as EIO on the master.
+            os.close(slave)
+        os.set_blocking(master, False)
+        self.master = master
+        if self._lost:
+            # The client left while the app was starting.
+            self.server.track(asyncio.get_running_loop().create_task(self.end(None)))
+            return
+        self._start_reading()
+        self._arm_idle_timer()
+        log.info(
+            "session start peer=%s user=%s key=%s term=%s size=%dx%d pid=%d",
+            self.connection.peer,
+            self.connection.user,
+            self.connection.key,
+            _clean(child_env["TERM"]),
+            self.size[0],
+            self.size[1],
+            self.process.pid,
+        )
+        status = await self.process.wait()
+        if self._ending is not None:
+            return  # end() owns the rest
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        self._drain_output()
+        self._close_master()
+        self._log_end(status)
+        self._release()
+        if self.chan is not None:
+            self.chan.exit(status if status >= 0 else 128 - status)
+
+    async def end(self, message: str | None) -> None:
+        """End this session from the server side: stop the app, say why, close the channel."""
+        if self._ending is not None:
+            await asyncio.shield(self._ending)
+            return
+        self._ending = asyncio.current_task()
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        status = await self._stop_child()
+        self._close_master()
+        if self.process is not None:
+            self._log_end(status, reason=message)
+        self._release()
+        if self.chan is not None and message is not None:
+            with contextlib.suppress(OSError, asyncssh.Error):
+                self.chan.write(TERMINAL_RESET + message.encode() + b"\r\n")
+                self.chan.exit(1)
+
+    async def _stop_child(self) -> int | None:
+        """SIGHUP the child's process group, then SIGKILL it after a grace period."""
+        process = self.process
+        if process is None:
+            return None
+        if process.returncode is None:
+            _signal_group(process.pid, signal.SIGHUP)
+            try:
+                await asyncio.wait_for(process.wait(), _KILL_GRACE)
+            except TimeoutError:
+                _signal_group(process.pid, signal.SIGKILL)
+                await process.wait()
+        # Anything the app left behind in its group (it should leave nothing) goes too.
+        _signal_group(process.pid, signal.SIGKILL)
+        return process.returncode
+
+    def _refuse(self, message: str) -> None:
+        assert self.chan is not None
+        newline = b"\r\n" if self.term_type is not None else b"\n"
+        self.chan.write_stderr(message.encode() + newline)
+        self.chan.exit(1)
+        log.info(
+            "session refused peer=%s user=%s reason=%r",
+            self.connection.peer,
+            self.connection.user,
+            message,
+        )
+
+    def _release(self) -> None:
+        if self._admitted:
+            self._admitted = False
+            self.server.release(self)
+
+    def _log_end(self, status: int | None, reason: str | None = None) -> None:
+        log.info(
+            "session end peer=%s user=%s key=%s duration=%.1fs status=%s%s",
+            self.connection.peer,
+            self.connection.user,
+            self.connection.key,
+            time.monotonic() - self.started,
+            status,
+            f" reason={reason!r}" if reason else "",
+        )
+
+    # the pty ---------------------------------------------------------------------------
+
+    def _start_reading(self) -> None:
+        if self.master is not None and not self._reading:
+            asyncio.get_running_loop().add_reader(self.master, self._on_output)
+            self._reading = True
+
+    def _stop_reading(self) -> None:
+        if self.master is not None and self._reading:
+            asyncio.get_running_loop().remove_reader(self.master)
+            self._reading = False
+
+    def _on_output(self) -> None:
+        assert self.master is not None
+        try:
+            data = os.read(self.master, _READ_CHUNK)
+        except BlockingIOError:
+            return
+        except OSError as error:
+            if error.errno != errno.EIO:  # EIO: every copy of the slave is closed
+                log.warning("pty read failed: %s", error)
+            self._stop_reading()
+            return
+        if not data:
+            self._stop_reading()
+            return
+        if self.chan is not None:
+            self.chan.write(data)
+
+    def _drain_output(self) -> None:
+        """Send what the app wrote just before it exited (its goodbye, the screen restore)."""
+        while self.master is not None and self.chan is not None:
+            try:
+                data = os.read(self.master, _READ_CHUNK)
+            except OSError:
+                return
+            if not data:
+                return
+            self.chan.write(data)
+
+    def _flush_input(self) -> None:
+        assert self.master is not None
+        loop = asyncio.get_running_loop()
+        try:
+            written = os.write(self.master, self._pending_input)
+        except BlockingIOError:
+            written = 0
+        except OSError:
+            self._pending_input.clear()
+            return
+        del self._pending_input[:written]
+        loop.remove_writer(self.master)
+        if self._pending_input:
+            loop.add_writer(self.master, self._flush_input)
+
+    def _close_master(self) -> None:
+        if self.master is None:
+            return
+        self._stop_reading()
+        asyncio.get_running_loop().remove_writer(self.master)
+        os.close(self.master)
+        self.master = None
+
+    def _arm_idle_timer(self) -> None:
+        timeout = self.server.config.idle_timeout
+        if timeout <= 0:
+            return
+        remaining = self.last_input + timeout - time.monotonic()
+        loop = asyncio.get_running_loop()
+        if remaining > 0:
+            self._idle_timer = loop.call_later(remaining, self._arm_idle_timer)
+            return
+        minutes = timeout / 60
+        shown = f"{minutes:g} minutes" if timeout >= 60 else f"{timeout:g} seconds"
+        self.server.track(
+            loop.create_task(self.end(f"Closed after {shown} without a key press; goodbye."))
+        )
+
+
+def _set_window_size(fd: int, size: Sequence[int]) -> None:
+    width, height, pixwidth, pixheight = size
+    # A client may send 0x0 (unknown): keep something Textual can lay out.
+    winsize = struct.pack("HHHH", height or 24, width or 80, pixwidth, pixheight)
+    with contextlib.suppress(OSError):
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, winsize)
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    # The child called setsid(), so its process group id is its pid.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, sig)
+
+
+def configure_logging() -> None:
+    """Connects, sessions and disconnects as one line each on stderr, times in UTC."""
+    handler = logging.StreamHandler(sys.stderr)
+    formatter = logging.Formatter("%(asctime)s watchline-serve %(message)s", "%Y-%m-%dT%H:%M:%SZ")
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    # asyncssh logs every packet exchange at INFO; only its warnings matter here.
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+
+
+async def serve_forever(server: WatchlineSSHServer, ready: Callable[[int], None]) -> None:
+    """Run ``server`` until SIGTERM or SIGINT, then close every session cleanly."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await server.start()
+    ready(server.port)
+    try:
+        await stop.wait()
+    finally:
+        log.info("shutting down: %d session(s) open", len(server.sessions))
+        await server.close()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
