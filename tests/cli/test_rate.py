@@ -1,0 +1,118 @@
+"""`watchline rate`: what a reporter types and what they see."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+
+pytest.importorskip("tui.model.loader", reason="the loader has not landed yet")
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLED = REPO / "data" / "ct-bodycams.yaml"
+
+
+@pytest.fixture
+def log(tmp_path) -> Path:
+    path = tmp_path / "ct-bodycams.yaml"
+    shutil.copyfile(BUNDLED, path)
+    return path
+
+
+def test_rate_appends_a_rating_and_says_where(log, capsys):
+    before = log.read_text(encoding="utf-8").splitlines()
+    code = main(
+        [
+            "rate",
+            "pledge-anti-bias-plan",
+            "stalled",
+            "--as-of",
+            "2018-06",
+            "--note",
+            "No plan reported by June 2018.",
+            "--evidence",
+            "news12-2017-12-01",
+            str(log),
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err == ""
+    assert "rated pledge-anti-bias-plan stalled as of 2018-06 (1 line added)" in out
+    line = int(out.split(":")[1])
+    after = log.read_text(encoding="utf-8").splitlines()
+    assert after[line - 1] == (
+        "        - {status: stalled, as_of: 2018-06, evidence: [news12-2017-12-01], "
+        'note: "No plan reported by June 2018."}'
+    )
+    assert after[: line - 1] + after[line:] == before
+
+
+def test_path_may_follow_the_evidence_list(log, capsys):
+    code = main(
+        [
+            "rate",
+            "pledge-funding",
+            "kept",
+            "--as-of",
+            "2019-04-02",
+            "--evidence",
+            "ap-bond-commission-2019",
+            "doingitlocal-2019-04-bond",
+            str(log),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    assert "evidence: [ap-bond-commission-2019, doingitlocal-2019-04-bond]" in log.read_text(
+        encoding="utf-8"
+    )
+
+
+def test_as_of_defaults_to_today(log, capsys):
+    assert main(["rate", "pledge-deescalation-training", "stalled", str(log)]) == 0
+    today = datetime.date.today().isoformat()
+    assert f"as of {today}" in capsys.readouterr().out
+    assert f"as_of: {today}" in log.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["conect-forum", "kept"], "'conect-forum' is a meeting event, not a pledge"),
+        (["pledge-funding", "finished"], "unknown pledge status 'finished'"),
+        (["pledge-funding", "kept", "--evidence", "a-rumour"], "unknown source 'a-rumour'"),
+        (["pledge-funding", "kept", "--as-of", "12/8/2017"], "--as-of"),
+        (["no-such-pledge", "kept"], "no event with id 'no-such-pledge'"),
+    ],
+)
+def test_a_mistake_is_a_message_and_exit_2(log, capsys, argv, message):
+    before = log.read_bytes()
+    code = main(["rate", *argv, str(log)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err.startswith("watchline: error: ")
+    assert message in err
+    assert "Traceback" not in err
+    assert log.read_bytes() == before
+
+
+def test_a_missing_file_is_exit_2(tmp_path, capsys):
+    code = main(["rate", "pledge-funding", "kept", str(tmp_path / "nope.yaml")])
+    assert code == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_an_invalid_log_is_refused_with_exit_1(tmp_path, capsys):
+    path = tmp_path / "broken.yaml"
+    text = "watchline: 1\ntitle: t\nevents:\n  - id: p\n    kind: pledge\n"
+    path.write_text(text, encoding="utf-8")
+    code = main(["rate", "p", "kept", str(path)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"{path}:" in err  # the problems, each at FILE:LINE:COL
+    assert path.read_text(encoding="utf-8") == text

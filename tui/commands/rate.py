@@ -1,0 +1,84 @@
+"""``watchline rate ID STATUS [--as-of D] [--note TEXT] [--evidence SOURCE...] PATH``.
+
+Adds one rating to a pledge, in place: only the rating's lines are added to the file,
+the result is validated first, the write is atomic, and a file that changed on disk
+since it was read is never overwritten (see :mod:`tui.model.edit`).
+
+Exit status: 0 the rating was written; 1 it was refused to keep the log safe (the file
+changed on disk meanwhile, the log has problems or would have them, or its layout does
+not allow adding lines without changing others); 2 a mistake in the request (unknown
+pledge, status or source, a bad date, an unreadable file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+
+from tui.commands import CommandError
+from tui.model.edit import EditError, NewRating, add_rating
+from tui.model.log import PLEDGE_STATUSES
+from tui.model.text import printable
+
+EPILOG = """\
+examples:
+  watchline rate pledge-funding kept --as-of 2019-04-02 \\
+      --evidence ap-bond-commission-2019 --note "Money obtained." data/ct-bodycams.yaml
+  watchline rate pledge-anti-bias-plan stalled data/ct-bodycams.yaml
+
+The rating is appended after the pledge's last rating, in the style the file uses.
+Exit status: 0 written; 1 refused to keep the log safe (changed on disk meanwhile,
+invalid result); 2 a mistake in the request (unknown pledge, status or source, bad date).
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("id", metavar="ID", help="the id of the pledge event to rate")
+    parser.add_argument(
+        "status", metavar="STATUS", help=f"the new status: {', '.join(PLEDGE_STATUSES)}"
+    )
+    parser.add_argument(
+        "path", metavar="PATH", nargs="?", help="the log file that holds the pledge"
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the date the rating is true from, in EDTF (default: today)",
+    )
+    parser.add_argument(
+        "--note", metavar="TEXT", help="why: what the evidence shows or leaves open"
+    )
+    parser.add_argument(
+        "--evidence",
+        metavar="SOURCE",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="ids of sources (from the log's sources:) that support the rating",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    evidence: list[str] = list(args.evidence)
+    path = args.path
+    if path is None and evidence:
+        # `--evidence a b PATH`: the option's list swallowed the trailing PATH.
+        path = evidence.pop()
+    if path is None:
+        raise CommandError("PATH is required: the log file that holds the pledge")
+    as_of = args.as_of if args.as_of is not None else datetime.date.today().isoformat()
+    note = args.note if args.note else None
+    rating = NewRating(status=args.status, as_of=as_of, evidence=tuple(evidence), note=note)
+    try:
+        result = add_rating(path, args.id, rating)
+    except EditError as error:
+        raise CommandError(error.message, exit_code=error.exit_code) from None
+    added = len(result.added_lines)
+    print(
+        f"{printable(path)}:{result.line}: rated {printable(result.event_id)} "
+        f"{result.status} as of {result.as_of} "
+        f"({added} line{'s' if added != 1 else ''} added)"
+    )
+    return 0

@@ -1,0 +1,687 @@
+"""Writes to a log: a rating added to a pledge, in place, losing nothing anyone typed.
+
+The one write watchline makes is appending a rating to a pledge's ``ratings`` (the
+``watchline rate`` command and the TUI's ``r`` form both call :func:`add_rating`). The
+guarantees, in the order they are checked:
+
+1. **Only the rating's lines are added.** The new lines are computed as text and inserted
+   into the original text after the pledge's last rating (or, if it has none yet, after
+   the pledge block, with a ``ratings:`` key), in the indentation and style (flow
+   ``- {status: ...}`` or block) that the file already uses. The document is never
+   re-dumped, so every original line survives, in order, byte for byte: comments, key
+   order, quoting, blank lines and line endings. The positions come from ruamel.yaml's
+   round-trip composer.
+2. **The insert means what it should.** The new text is parsed again and must equal the
+   old document with exactly this rating appended; a layout where lines cannot be added
+   without touching existing ones (a one-line flow ``pledge: {...}``, an anchor) is
+   refused with a message that says how to make room.
+3. **The result is valid.** The new text is written to a temporary file beside the log
+   and loaded by :mod:`tui.model.loader`; any problem refuses the write.
+4. **Nobody's edit is overwritten.** The file's content hash is taken when it is read
+   (or passed in by the caller that loaded it earlier, as the TUI does) and compared with
+   the file on disk just before the temporary file is renamed over it
+   (:class:`ConflictError` otherwise).
+5. **The write is atomic.** Temporary file in the same folder, ``fsync``, the original
+   file's mode, ``os.replace``, then ``fsync`` of the folder.
+
+Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import difflib
+import hashlib
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from tui.model.edtf import EDTFError, parse_edtf
+from tui.model.log import PLEDGE_STATUSES
+from tui.model.text import one_line, printable
+
+__all__ = [
+    "ConflictError",
+    "EditError",
+    "EditResult",
+    "InvalidResultError",
+    "NewRating",
+    "UnsafeEditError",
+    "add_rating",
+    "file_hash",
+    "insert_rating",
+]
+
+# How many of a refused result's problems a message quotes (all are on the exception).
+_PROBLEMS_SHOWN = 5
+# A value written without quotes: ids, statuses and EDTF dates. Anything else is quoted.
+_PLAIN_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.~?%/-]*")
+# Characters a double-quoted YAML scalar must escape to stay on one line and mean itself.
+_MUST_ESCAPE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff"\\\\]')
+_NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+class EditError(Exception):
+    """A write that was refused; nothing was written. ``str()`` is the message for a person.
+
+    ``exit_code`` is what ``watchline rate`` exits with: 2 for a mistake in what was asked
+    (unknown pledge, status or source, a bad date, an unreadable file).
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnsafeEditError(EditError):
+    """The rating cannot be added without touching existing lines, or would not validate."""
+
+    exit_code = 1
+
+
+class InvalidResultError(UnsafeEditError):
+    """The log with the rating added has problems (``problems``: the loader's messages)."""
+
+    def __init__(self, message: str, problems: Sequence[str]) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
+
+
+class ConflictError(EditError):
+    """The file changed on disk since it was read; writing would overwrite that edit."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, slots=True)
+class NewRating:
+    """A rating to add: ``status`` from PLEDGE_STATUSES, ``as_of`` an EDTF date."""
+
+    status: str
+    as_of: str | datetime.date
+    evidence: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EditResult:
+    """What a successful write did."""
+
+    path: Path
+    event_id: str
+    status: str
+    as_of: str  # the EDTF date as written to the file (normalised)
+    line: int  # 1-based number of the first added line
+    added_lines: tuple[str, ...]  # the added lines, without line endings
+    old_hash: str  # content hash before the write
+    new_hash: str  # content hash of the file as written
+
+
+def file_hash(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file's bytes, hex: what the conflict check compares."""
+    return _bytes_hash(Path(path).read_bytes())
+
+
+def _bytes_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ----------------------------------------------------------------------------- the API
+
+
+def add_rating(
+    path: str | os.PathLike[str],
+    event_id: str,
+    rating: NewRating,
+    *,
+    expected_hash: str | None = None,
+    also_load: Sequence[str | os.PathLike[str]] = (),
+) -> EditResult:
+    """Append ``rating`` to the pledge ``event_id`` in the log file ``path``, in place.
+
+    ``expected_hash`` is :func:`file_hash` of the file as the caller last read it (the TUI
+    passes the hash of what it shows); without it, the file as read here is the baseline.
+    ``also_load`` are the other files loaded together with this one (their registries
+    may define the sources a rating cites); they are read, never written.
+
+    Raises :class:`EditError` (bad request, exit 2), :class:`UnsafeEditError` /
+    :class:`InvalidResultError` (the result would lose lines or be invalid, exit 1) or
+    :class:`ConflictError` (the file changed on disk, exit 1). On any error the file is
+    untouched.
+    """
+    # Write through a symlink to its target, as an editor does, rather than replacing it.
+    target = Path(os.path.realpath(path))
+    shown = str(path)
+    try:
+        original = target.read_bytes()
+    except OSError as error:
+        raise EditError(f"cannot read {shown}: {error.strerror or error}") from None
+    old_hash = _bytes_hash(original)
+    if expected_hash is not None and expected_hash != old_hash:
+        raise ConflictError(_conflict_message(shown))
+    try:
+        text = original.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise EditError(f"{shown} is not UTF-8 text (byte {error.start + 1})") from None
+
+    status, as_of = _check_rating_fields(rating)
+    others = [Path(p) for p in also_load if Path(os.path.realpath(p)) != target]
+    _check_against_log(target, shown, others, event_id, status, rating.evidence)
+
+    new_text, line_index, added = insert_rating(
+        text, event_id, NewRating(status, as_of, tuple(rating.evidence), rating.note)
+    )
+    new_bytes = new_text.encode("utf-8")
+    _write_checked(target, shown, new_bytes, old_hash, others)
+    return EditResult(
+        path=Path(path),
+        event_id=event_id,
+        status=status,
+        as_of=as_of,
+        line=line_index + 1,
+        added_lines=tuple(added),
+        old_hash=old_hash,
+        new_hash=_bytes_hash(new_bytes),
+    )
+
+
+def insert_rating(text: str, event_id: str, rating: NewRating) -> tuple[str, int, list[str]]:
+    """The log text with ``rating`` appended to pledge ``event_id``: pure, no file access.
+
+    Returns ``(new_text, index, added)``: ``added`` (lines without endings) were inserted
+    before the original line at 0-based ``index``; removing them gives ``text`` back.
+    Raises :class:`UnsafeEditError` when that cannot be done without changing existing
+    lines, and :class:`EditError` when the event is missing or not a pledge.
+    ``rating.as_of`` must already be valid EDTF text.
+    """
+    yaml = YAML(typ="rt")
+    try:
+        root = yaml.compose(text)
+    except YAMLError as error:
+        raise UnsafeEditError(f"the log cannot be parsed: {one_line(str(error))}") from None
+    if not isinstance(root, MappingNode) or root.flow_style:
+        raise UnsafeEditError("the log's top level is not a block mapping")
+    events = _value(root, "events")
+    if not isinstance(events, SequenceNode):
+        raise EditError("the log has no events: list")
+    event = _find_event(events, event_id)
+    if event is None:
+        raise EditError(f"no event with id {_quote_id(event_id)} in this log")
+    kind = _value(event, "kind")
+    if not (isinstance(kind, ScalarNode) and kind.value == "pledge"):
+        raise EditError(
+            _not_a_pledge(event_id, kind.value if isinstance(kind, ScalarNode) else None)
+        )
+
+    lines = text.splitlines(keepends=True)
+    newline = _newline_of(lines)
+    style = _detect_style(root, events, lines)
+    index, added = _plan(event, rating, style, lines)
+
+    before = lines[:index]
+    if before and not before[-1].endswith(("\n", "\r")):
+        # The last line had no line ending; it gets one so the new lines start their own.
+        before[-1] += newline
+    new_text = "".join(before) + "".join(line + newline for line in added) + "".join(lines[index:])
+    _verify(text, new_text, event_id, rating)
+    return new_text, index, added
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def _check_rating_fields(rating: NewRating) -> tuple[str, str]:
+    """The status and the normalised EDTF text of ``as_of``, or an EditError saying why."""
+    status = rating.status.strip()
+    if status not in PLEDGE_STATUSES:
+        hint = _did_you_mean(status, PLEDGE_STATUSES)
+        raise EditError(
+            f"unknown pledge status {_quote_id(status)}{hint}; "
+            f"use one of: {', '.join(PLEDGE_STATUSES)}"
+        )
+    try:
+        as_of = parse_edtf(rating.as_of).text
+    except EDTFError as error:
+        hint = f" (did you mean {error.suggestion}?)" if error.suggestion else ""
+        raise EditError(f"--as-of: {error.message}{hint}") from None
+    for source in rating.evidence:
+        if not source or source != source.strip():
+            raise EditError(f"evidence must be source ids, not {_quote_id(source)}")
+    return status, as_of
+
+
+def _check_against_log(
+    target: Path,
+    shown: str,
+    others: Sequence[Path],
+    event_id: str,
+    status: str,
+    evidence: Sequence[str],
+) -> None:
+    """Refuse a rating the loaded log cannot take: unknown or non-pledge event, unknown source."""
+    from tui.model.loader import load_paths  # the loader pulls in the format table
+
+    result = load_paths([target, *others])
+    if result.problems or result.collection is None:
+        raise InvalidResultError(
+            f"{shown} has problems; fix them before adding a rating:\n"
+            + _problem_lines(result.problems, target, shown),
+            [str(p) for p in result.problems],
+        )
+    collection = result.collection
+    event = collection.event(event_id)
+    if event is None:
+        pledges = [e.id for e in collection.events if e.kind == "pledge"]
+        raise EditError(
+            f"no event with id {_quote_id(event_id)} in {shown}{_did_you_mean(event_id, pledges)}"
+        )
+    where = event.location.file if event.location else None
+    if where is not None and Path(os.path.realpath(where)) != target:
+        raise EditError(
+            f"{_quote_id(event_id)} is in {printable(where)}, not {shown}; rate it in that file"
+        )
+    if event.kind != "pledge":
+        raise EditError(_not_a_pledge(event_id, event.kind))
+    unknown = [source for source in evidence if source not in collection.sources]
+    if unknown:
+        hint = _did_you_mean(unknown[0], list(collection.sources))
+        raise EditError(
+            f"unknown source {_quote_id(unknown[0])}{hint}; evidence must name ids from the "
+            f"sources: registry"
+        )
+
+
+def _verify(old_text: str, new_text: str, event_id: str, rating: NewRating) -> None:
+    """The new document must be the old one with exactly this rating appended."""
+    loader = YAML(typ="safe", pure=True)
+    try:
+        old = loader.load(old_text)
+        new = loader.load(new_text)
+    except YAMLError as error:
+        raise UnsafeEditError(
+            f"adding the rating would break the file's YAML: {one_line(str(error))}"
+        ) from None
+    refused = UnsafeEditError(
+        "the rating cannot be added here without changing existing lines; "
+        "write the pledge's block (and its ratings) in block style, one key a line"
+    )
+    try:
+        old_event = next(e for e in old["events"] if e.get("id") == event_id)
+        position = old["events"].index(old_event)
+        new_event = new["events"][position]
+        added = new_event["pledge"]["ratings"][-1]
+    except (KeyError, TypeError, IndexError, StopIteration, AttributeError):
+        raise refused from None
+    expected: dict[str, Any] = {"status": rating.status, "as_of": str(rating.as_of)}
+    if rating.evidence:
+        expected["evidence"] = list(rating.evidence)
+    if rating.note is not None:
+        expected["note"] = rating.note
+    if not isinstance(added, dict) or _stringify_as_of(added) != expected:
+        raise refused
+    # Take the rating back out; whatever it created (ratings:, pledge:) goes with it.
+    new_event["pledge"]["ratings"].pop()
+    old_pledge = old_event.get("pledge", _MISSING)
+    if old_pledge is _MISSING or old_pledge is None:
+        if new_event["pledge"] != {"ratings": []}:
+            raise refused
+        _restore(new_event, "pledge", old_pledge)
+    elif (
+        isinstance(old_pledge, dict)
+        and new_event["pledge"].get("ratings") == []
+        and old_pledge.get("ratings") is None
+    ):
+        _restore(new_event["pledge"], "ratings", old_pledge.get("ratings", _MISSING))
+    if new != old:
+        raise refused
+
+
+_MISSING = object()
+
+
+def _restore(mapping: dict[str, Any], key: str, value: object) -> None:
+    if value is _MISSING:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = value
+
+
+def _stringify_as_of(added: dict[str, Any]) -> dict[str, Any]:
+    # An unquoted 2019-04-02 loads as a date and 2017 as an int: both mean their text.
+    copy = dict(added)
+    if "as_of" in copy:
+        copy["as_of"] = str(copy["as_of"])
+    return copy
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def _write_checked(
+    target: Path, shown: str, data: bytes, old_hash: str, others: Sequence[Path]
+) -> None:
+    """Write ``data`` over ``target`` atomically, after validating it and the hash."""
+    mode = stat.S_IMODE(target.stat().st_mode)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.stem}.", suffix=f".watchline-tmp{target.suffix}", dir=target.parent
+    )
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        _validate_result(tmp, target, shown, others)
+        # The last moment before the rename: has anyone saved the file since we read it?
+        if file_hash(target) != old_hash:
+            raise ConflictError(_conflict_message(shown))
+        os.replace(tmp, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise EditError(f"cannot write {shown}: {error.strerror or error}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(target.parent)
+
+
+def _validate_result(tmp: Path, target: Path, shown: str, others: Sequence[Path]) -> None:
+    from tui.model.loader import load_paths
+
+    result = load_paths([tmp, *others])
+    if result.problems or result.collection is None:
+        raise InvalidResultError(
+            "the rating was not written: the log would have problems:\n"
+            + _problem_lines(result.problems, tmp, shown),
+            [str(p).replace(str(tmp), shown) for p in result.problems],
+        )
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename is durable only once the folder's entry is on disk (POSIX; not on Windows).
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _problem_lines(problems: Sequence[object], path: Path, shown: str) -> str:
+    lines = [str(p).replace(str(path), shown) for p in problems[:_PROBLEMS_SHOWN]]
+    if len(problems) > _PROBLEMS_SHOWN:
+        lines.append(f"... and {len(problems) - _PROBLEMS_SHOWN} more (watchline validate {shown})")
+    return "\n".join(printable(line) for line in lines)
+
+
+def _conflict_message(shown: str) -> str:
+    return (
+        f"{shown} changed on disk since it was read; the rating was not written so that "
+        f"edit is not lost. Reload the file and rate again."
+    )
+
+
+# ----------------------------------------------------------------------------- layout
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """How this file lays out sequences and mappings, so new lines look like old ones."""
+
+    seq_offset: int  # dash column minus the column of its key (0 for `key:\n- item`)
+    item_offset: int  # first content column of a block item minus its dash column
+    map_indent: int  # a nested block mapping's key column minus its parent key's
+    flow_items: bool  # ratings written `- {status: ...}` (True) or as block mappings
+
+
+def _detect_style(root: MappingNode, events: SequenceNode, lines: list[str]) -> _Style:
+    """Read the file's habits from its existing ratings, pledges and events."""
+    seq_offset = item_offset = map_indent = None
+    flow_items = True
+    events_key = _key(root, "events")
+    if events_key is not None and not events.flow_style:
+        seq_offset = events.start_mark.column - events_key.start_mark.column
+    if events.value and not events.flow_style:
+        item_offset = _item_offset(events, events.value[0], lines)
+    for event in events.value:
+        if not isinstance(event, MappingNode) or event.flow_style:
+            continue
+        pledge = _value(event, "pledge")
+        if not isinstance(pledge, MappingNode) or pledge.flow_style:
+            continue
+        map_indent = pledge.start_mark.column - event.start_mark.column
+        ratings_key = _key(pledge, "ratings")
+        ratings = _value(pledge, "ratings")
+        if (
+            ratings_key is not None
+            and isinstance(ratings, SequenceNode)
+            and not ratings.flow_style
+            and ratings.value
+        ):
+            seq_offset = ratings.start_mark.column - ratings_key.start_mark.column
+            last = ratings.value[-1]
+            flow_items = isinstance(last, MappingNode) and bool(last.flow_style)
+            if not flow_items:
+                item_offset = _item_offset(ratings, last, lines) or item_offset
+    return _Style(
+        seq_offset=2 if seq_offset is None or seq_offset < 0 else seq_offset,
+        item_offset=2 if item_offset is None else item_offset,
+        map_indent=2 if map_indent is None or map_indent < 1 else map_indent,
+        flow_items=flow_items,
+    )
+
+
+def _item_offset(sequence: SequenceNode, item: Node, lines: list[str]) -> int | None:
+    """How far after its dash a block item's content starts, if on the dash's line."""
+    dash = sequence.start_mark.column
+    line, column = item.start_mark.line, item.start_mark.column
+    if line >= len(lines) or lines[line][dash:column].strip() != "-" or column - dash < 2:
+        return None
+    return column - dash
+
+
+def _plan(
+    event: MappingNode, rating: NewRating, style: _Style, lines: list[str]
+) -> tuple[int, list[str]]:
+    """Where the rating's lines go (0-based index of the line they precede) and what they are."""
+    if event.flow_style:
+        raise UnsafeEditError(_flow_refusal("the event"))
+    item = _rating_item(rating, style)  # dash at column 0
+    pledge_key = _key(event, "pledge")
+    pledge = _value(event, "pledge")
+    if pledge_key is None:
+        # No pledge: block yet; add `pledge:` / `ratings:` / the item after the event.
+        block = [
+            "pledge:",
+            *_indent(["ratings:", *_indent(item, style.seq_offset)], style.map_indent),
+        ]
+        return _content_end(event, lines) + 1, _indent(block, event.start_mark.column)
+    if _is_empty(pledge):
+        column = pledge_key.start_mark.column + style.map_indent
+        block = ["ratings:", *_indent(item, style.seq_offset)]
+        return pledge_key.end_mark.line + 1, _indent(block, column)
+    if not isinstance(pledge, MappingNode) or pledge.flow_style:
+        raise UnsafeEditError(_flow_refusal("its pledge: block"))
+    ratings_key = _key(pledge, "ratings")
+    ratings = _value(pledge, "ratings")
+    if ratings_key is None:
+        block = ["ratings:", *_indent(item, style.seq_offset)]
+        return _content_end(pledge, lines) + 1, _indent(block, pledge.start_mark.column)
+    if _is_empty(ratings):
+        column = ratings_key.start_mark.column + style.seq_offset
+        return ratings_key.end_mark.line + 1, _indent(item, column)
+    if not isinstance(ratings, SequenceNode) or ratings.flow_style or not ratings.value:
+        raise UnsafeEditError(_flow_refusal("its ratings: list"))
+    # Look like this pledge's own last rating: flow or block, and its content column.
+    last = ratings.value[-1]
+    if isinstance(last, MappingNode):
+        own = replace(
+            style,
+            flow_items=bool(last.flow_style),
+            item_offset=_item_offset(ratings, last, lines) or style.item_offset,
+        )
+        item = _rating_item(rating, own)
+    return _content_end(last, lines) + 1, _indent(item, ratings.start_mark.column)
+
+
+def _rating_item(rating: NewRating, style: _Style) -> list[str]:
+    """The rating as a sequence item, dash at column 0, in the file's item style."""
+    pairs = [("status", _scalar(rating.status)), ("as_of", _scalar(str(rating.as_of), date=True))]
+    if rating.evidence:
+        pairs.append(("evidence", "[" + ", ".join(_scalar(s) for s in rating.evidence) + "]"))
+    if rating.note is not None:
+        pairs.append(("note", _quoted(rating.note)))
+    if style.flow_items:
+        return ["- {" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"]
+    pad = " " * style.item_offset
+    first = "-" + pad[1:] + f"{pairs[0][0]}: {pairs[0][1]}"
+    return [first, *(f"{pad}{k}: {v}" for k, v in pairs[1:])]
+
+
+def _indent(block: list[str], columns: int) -> list[str]:
+    pad = " " * columns
+    return [pad + line for line in block]
+
+
+def _content_end(node: Node, lines: list[str]) -> int:
+    """The 0-based line of the last character that belongs to ``node``'s content.
+
+    Block collections end where their last value ends; a scalar or flow collection's end
+    mark is exact, except that a block scalar (``|``, ``>``) also swallows the blank lines
+    after it, which are not its content (unless kept with ``+``; the check after the
+    insert refuses that case rather than change the scalar).
+    """
+    if isinstance(node, MappingNode) and not node.flow_style and node.value:
+        key, value = node.value[-1]
+        if _is_empty(value):
+            return key.end_mark.line
+        return _content_end(value, lines)
+    if isinstance(node, SequenceNode) and not node.flow_style and node.value:
+        return _content_end(node.value[-1], lines)
+    mark = node.end_mark
+    line = mark.line if mark.column > 0 else mark.line - 1
+    while line > node.start_mark.line and line < len(lines) and not lines[line].strip():
+        line -= 1
+    return min(line, len(lines) - 1)
+
+
+def _is_empty(node: Node | None) -> bool:
+    """``key:`` with nothing after it (a null written as nothing)."""
+    return (
+        isinstance(node, ScalarNode)
+        and node.value == ""
+        and node.style is None
+        and node.tag.endswith(":null")
+    )
+
+
+def _key(mapping: MappingNode, name: str) -> ScalarNode | None:
+    for key, _ in mapping.value:
+        if isinstance(key, ScalarNode) and key.value == name:
+            return key
+    return None
+
+
+def _value(mapping: MappingNode, name: str) -> Node | None:
+    for key, value in mapping.value:
+        if isinstance(key, ScalarNode) and key.value == name:
+            return value
+    return None
+
+
+def _find_event(events: SequenceNode, event_id: str) -> MappingNode | None:
+    for event in events.value:
+        if isinstance(event, MappingNode):
+            found = _value(event, "id")
+            if isinstance(found, ScalarNode) and found.value == event_id:
+                return event
+    return None
+
+
+def _newline_of(lines: list[str]) -> str:
+    for line in lines:
+        if line.endswith("\r\n"):
+            return "\r\n"
+        if line.endswith("\n"):
+            return "\n"
+    return "\n"
+
+
+# ----------------------------------------------------------------------------- scalars
+
+
+def _scalar(value: str, *, date: bool = False) -> str:
+    """``value`` unquoted when YAML reads it back as the same text, else double-quoted.
+
+    With ``date``, an unquoted value that loads as a date or a year (``2019-04-02``,
+    ``2017``) counts as the same text: the loader reads those exactly as quoted ones.
+    """
+    if _PLAIN_SAFE.fullmatch(value):
+        try:
+            loaded = YAML(typ="safe", pure=True).load(f"v: {value}")["v"]
+        except YAMLError:
+            loaded = None
+        if loaded == value or (
+            date
+            and isinstance(loaded, datetime.date | int)
+            and not isinstance(loaded, bool)
+            and str(loaded) == value
+        ):
+            return value
+    return _quoted(value)
+
+
+def _quoted(value: str) -> str:
+    """A double-quoted YAML scalar on one line that reads back as exactly ``value``."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in _NAMED_ESCAPES:
+            return _NAMED_ESCAPES[char]
+        code = ord(char)
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+    return '"' + _MUST_ESCAPE.sub(escape, value) + '"'
+
+
+# ----------------------------------------------------------------------------- messages
+
+
+def _quote_id(value: str) -> str:
+    return "'" + one_line(value) + "'"
+
+
+def _did_you_mean(value: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _not_a_pledge(event_id: str, kind: str | None) -> str:
+    what = f"a {one_line(kind)} event" if kind else "an event without a kind"
+    return f"{_quote_id(event_id)} is {what}, not a pledge; only pledges take ratings"
+
+
+def _flow_refusal(what: str) -> str:
+    return (
+        f"{what} is written in flow style ({{...}} or [...]); adding a rating would "
+        f"change that line. Rewrite it in block style, one key a line, and rate again"
+    )
