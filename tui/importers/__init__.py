@@ -1,0 +1,49 @@
+"""Importers: other people's data (WaPo Fatal Force, TimelineJS) turned into watchline logs.
+
+Each importer reads its input files and returns an :class:`ImportResult`: the log as YAML
+text, ready to write, and the warnings a person should see (rows skipped and why). A file
+that cannot be read or understood raises :class:`ImportFailure` naming the file (and the
+line where there is one); the command turns it into a clean error.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+class ImportFailure(Exception):
+    """An input that cannot be imported: unreadable, missing columns, bad JSON."""
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What an importer produced: the YAML text and what it had to leave out."""
+
+    text: str
+    events: int
+    warnings: list[str] = field(default_factory=list)
+
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """A lowercase ASCII slug: ``"Ada Lovelace!"`` -> ``"ada-lovelace"`` (may be empty)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is not yet in ``taken`` (then taken)."""
+    candidate = base
+    n = 2
+    while candidate in taken:
+        candidate = f"{base}-{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate

@@ -1,0 +1,333 @@
+"""TimelineJS3 JSON as a watchline log.
+
+TimelineJS files, as people publish them, carry numbers as strings (``"month": "05"``),
+empty strings for missing parts, HTML in headlines and text, media, groups, end dates and
+a title slide. Every slide becomes an event of kind ``other``: its HTML turned into plain
+text (paragraph breaks kept), its ``<a href>`` links kept as sources (one source per URL),
+its end date making an EDTF interval, its ``group`` a topic. The title slide gives the
+log its title and description. A slide that cites no link cites the timeline itself.
+
+Slides that cannot become events (no start date, a year before 1 AD or after 9999, a date
+that does not exist) are left out and listed as warnings; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tui.importers import ImportFailure, ImportResult, slugify, unique_id
+from tui.importers.yaml_writer import dump_log
+from tui.model.edtf import EDTFError, parse_edtf
+
+# The export (tui.formats.timelinejs) puts an event's sources in a paragraph of this
+# class; the importer reads its links as sources and keeps it out of the summary.
+SOURCES_CLASS = "watchline-sources"
+
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"}
+)
+_TITLE_LIMIT = 100
+
+
+class _HTMLText(HTMLParser):
+    """Collects the text of an HTML fragment (paragraphs as blank lines) and its links."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self._current: list[str] = []
+        self.links: list[tuple[str, str]] = []  # (href, link text)
+        self._href: str | None = None
+        self._link_text: list[str] = []
+        self._skip_depth = 0  # inside the export's sources paragraph
+        self._skip_tag: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if self._skip_depth:
+            if tag == self._skip_tag:
+                self._skip_depth += 1
+        elif SOURCES_CLASS in (attributes.get("class") or "").split():
+            self._skip_depth, self._skip_tag = 1, tag
+        if tag in _BLOCK_TAGS:
+            self._break()
+        elif tag == "br":
+            self._current.append("\n")
+        elif tag == "a":
+            self._href = (attributes.get("href") or "").strip()
+            self._link_text = []
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self._current.append("\n")
+        elif tag in _BLOCK_TAGS:
+            self._break()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, " ".join("".join(self._link_text).split())))
+            self._href = None
+        if self._skip_depth and tag == self._skip_tag:
+            self._skip_depth -= 1
+        if tag in _BLOCK_TAGS:
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            self._link_text.append(data)
+        if not self._skip_depth:
+            self._current.append(data)
+
+    def _break(self) -> None:
+        lines = "".join(self._current).split("\n")
+        text = "\n".join(" ".join(line.split()) for line in lines).strip()
+        if text:
+            self.paragraphs.append(text)
+        self._current = []
+
+    def result(self) -> tuple[str, list[tuple[str, str]]]:
+        self._break()
+        return "\n\n".join(self.paragraphs), self.links
+
+
+def html_to_text(fragment: str) -> tuple[str, list[tuple[str, str]]]:
+    """Plain text of an HTML fragment (paragraphs split by blank lines) and its links."""
+    parser = _HTMLText()
+    parser.feed(fragment)
+    parser.close()
+    return parser.result()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _shorten(text: str, limit: int = _TITLE_LIMIT) -> str:
+    """The first sentence of ``text``, cut at a word before ``limit`` with an ellipsis."""
+    text = _one_line(text)
+    for end in (". ", "? ", "! "):
+        cut = text.find(end)
+        if 0 < cut < limit:
+            return text[: cut + 1]
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _part(value: Any) -> int | None:
+    """A date part as TimelineJS files give it: 1963, "1963", "05", "" or missing."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+
+
+class _SlideSkipped(Exception):
+    pass
+
+
+def _edtf_part(date: Any, which: str) -> str | None:
+    """The EDTF text of a TimelineJS date object (``2012-01-03``, ``1978``), or None."""
+    if date is None or date == "":
+        return None
+    if not isinstance(date, dict):
+        raise _SlideSkipped(f"its {which} is not an object")
+    try:
+        year, month, day = (_part(date.get(name)) for name in ("year", "month", "day"))
+    except ValueError as error:
+        raise _SlideSkipped(f"its {which} has a part that {error}") from None
+    if year is None:
+        return None
+    if not 1 <= year <= 9999:
+        # BCE and far-future years: the log's dates run from 1 AD to 9999.
+        raise _SlideSkipped(f"its {which} year {year} is outside 1-9999 (BCE is not supported)")
+    text = f"{year:04d}"
+    if month is not None:
+        text += f"-{month:02d}"
+        if day is not None:
+            text += f"-{day:02d}"
+    return text
+
+
+def _slide_date(slide: dict[str, Any]) -> tuple[str, str | None]:
+    """The EDTF date of a slide, and a warning when its end date had to be dropped."""
+    start = _edtf_part(slide.get("start_date"), "start_date")
+    if start is None:
+        raise _SlideSkipped("it has no start_date year")
+    try:
+        parse_edtf(start)
+    except EDTFError as error:
+        raise _SlideSkipped(f"its start_date is not a real date: {error.message}") from None
+    try:
+        end = _edtf_part(slide.get("end_date"), "end_date")
+    except _SlideSkipped as error:
+        return start, f"end date dropped: {error}"
+    if end is None or end == start:
+        return start, None
+    try:
+        return parse_edtf(f"{start}/{end}").text, None
+    except EDTFError as error:
+        return start, f"end date {end} dropped: {error.message}"
+
+
+def _source_for_link(
+    href: str, text: str, sources: dict[str, dict[str, Any]], by_url: dict[str, str]
+) -> str | None:
+    """The source id for a link (one source per URL), or None for a link that is no URL."""
+    url = href.strip()
+    if url.startswith("//"):
+        url = "https:" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None  # anchors, mailto:, javascript:, relative paths: nothing to cite
+    if url in by_url:
+        return by_url[url]
+    host = parts.netloc.lower().removeprefix("www.")
+    tail = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    base = slugify(f"{host} {tail}", max_length=50) or "link"
+    source_id = unique_id(base, set(sources))
+    sources[source_id] = {"title": text or url, "publisher": host, "url": url}
+    by_url[url] = source_id
+    return source_id
+
+
+def _text_of(slide: dict[str, Any]) -> tuple[str, str]:
+    text = slide.get("text")
+    if not isinstance(text, dict):
+        return "", ""
+    headline = text.get("headline")
+    body = text.get("text")
+    return (
+        headline if isinstance(headline, str) else "",
+        body if isinstance(body, str) else "",
+    )
+
+
+def _media_data(slide: dict[str, Any]) -> dict[str, str]:
+    media = slide.get("media")
+    if not isinstance(media, dict):
+        return {}
+    data: dict[str, str] = {}
+    for name in ("url", "caption", "credit"):
+        value = media.get(name)
+        if isinstance(value, str) and value.strip():
+            plain = value.strip() if name == "url" else _one_line(html_to_text(value)[0])
+            if plain:
+                data[f"media_{name}"] = plain
+    return data
+
+
+def import_timelinejs(path: Path) -> ImportResult:
+    """Convert one TimelineJS3 JSON file into a log."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ImportFailure(f"{path}: cannot read: {error.strerror or error}") from error
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise ImportFailure(f"{path}: not UTF-8 text: {error.reason}") from error
+    except json.JSONDecodeError as error:
+        raise ImportFailure(
+            f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
+        ) from error
+    if not isinstance(document, dict) or not isinstance(document.get("events"), list):
+        raise ImportFailure(f'{path}: not a TimelineJS file: no "events" list at the top level')
+
+    warnings: list[str] = []
+    title_slide = document.get("title")
+    headline, body = _text_of(title_slide) if isinstance(title_slide, dict) else ("", "")
+    title_text = _one_line(html_to_text(headline)[0])
+    description = html_to_text(body)[0]
+    if not title_text:
+        title_text = _shorten(description) if description else path.stem.replace("-", " ")
+
+    sources: dict[str, dict[str, Any]] = {}
+    by_url: dict[str, str] = {}
+    topics: dict[str, dict[str, str]] = {}
+    topic_by_group: dict[str, str] = {}
+    events: list[dict[str, Any]] = []
+    event_ids: set[str] = set()
+    file_source: str | None = None
+
+    for number, slide in enumerate(document["events"], start=1):
+        where = f"{path.name}: slide {number}"
+        if not isinstance(slide, dict):
+            warnings.append(f"{where} skipped: not an object")
+            continue
+        headline, body = _text_of(slide)
+        title, title_links = html_to_text(headline)
+        summary, links = html_to_text(body)
+        title = _one_line(title)
+        try:
+            date, note = _slide_date(slide)
+        except _SlideSkipped as error:
+            label = f" ({_shorten(title or summary, 60)})" if title or summary else ""
+            warnings.append(f"{where}{label} skipped: {error}")
+            continue
+        if note:
+            warnings.append(f"{where}: {note}")
+        if not title:
+            title = _shorten(summary) if summary else f"Untitled slide {number}"
+
+        cited: list[str] = []
+        for href, text in title_links + links:
+            source_id = _source_for_link(href, text, sources, by_url)
+            if source_id and source_id not in cited:
+                cited.append(source_id)
+        if not cited:
+            if file_source is None:
+                file_source = unique_id(
+                    slugify(f"{path.stem} timeline") or "timeline", set(sources)
+                )
+                sources[file_source] = {
+                    "title": title_text,
+                    "note": f"Imported from {path.name} (a TimelineJS file); the slide cites no link.",
+                }
+            cited.append(file_source)
+
+        given = slide.get("unique_id")
+        base = slugify(given) if isinstance(given, str) and given.strip() else ""
+        base = base or slugify(title) or f"slide-{number}"
+        event: dict[str, Any] = {
+            "id": unique_id(base, event_ids),
+            "date": date,
+            "kind": "other",
+            "title": title,
+            "summary": summary or None,
+        }
+        group = slide.get("group")
+        if isinstance(group, str | int) and str(group).strip():
+            label = _one_line(str(group))
+            if label not in topic_by_group:
+                topic_id = unique_id(slugify(label) or "group", set(topics))
+                topics[topic_id] = {"label": label}
+                topic_by_group[label] = topic_id
+            event["topics"] = [topic_by_group[label]]
+        event["sources"] = cited
+        event["data"] = _media_data(slide) or None
+        events.append(event)
+
+    log = {
+        "watchline": 1,
+        "title": title_text,
+        "description": description or None,
+        "topics": topics or None,
+        "sources": sources or None,
+        "events": events,
+    }
+    header = (f"Imported by `watchline import timelinejs` from {path.name}.",)
+    return ImportResult(dump_log(log, header), len(events), warnings)
