@@ -1,0 +1,279 @@
+"""The pledge board (``p``): every pledge the current query keeps, rated as of a date.
+
+The same rows as ``watchline pledges`` (``tui.model.pledges.pledge_rows``), in a
+``DataTable`` (pledges are few, so a widget per cell is cheap). Overdue pledges are marked
+in colour and in words ("overdue by 4 months"), so the board reads the same with NO_COLOR.
+``<`` and ``>`` move the as-of date by a month and re-rate every row; ``s`` cycles the sort
+column and ``S`` reverses it (a click on a header sorts too); enter closes the board with
+the chosen pledge's event id so the app can open it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from dateutil.relativedelta import relativedelta
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from tui.app.safe import safe_content, safe_text
+from tui.model.display import day_words
+from tui.model.log import PLEDGE_STATUSES, Collection
+from tui.model.pledges import PledgeRow, last_rating_at, pledge_rows
+from tui.model.search_text import fold
+
+
+@dataclass(frozen=True, slots=True)
+class BoardColumn:
+    """A column of the board: its key, header, width (None fits the content) and sort key."""
+
+    key: str
+    header: str
+    width: int | None
+    sort_key: Callable[[PledgeBoard, PledgeRow], Any]
+
+
+def _status_order(status: str) -> int:
+    return PLEDGE_STATUSES.index(status) if status in PLEDGE_STATUSES else len(PLEDGE_STATUSES)
+
+
+COLUMNS: tuple[BoardColumn, ...] = (
+    BoardColumn("status", "Status", None, lambda b, r: _status_order(r.status)),
+    BoardColumn("overdue", "Overdue", None, lambda b, r: r.overdue_days or -1),
+    BoardColumn("due", "Due", None, lambda b, r: r.due_bound or datetime.date.max),
+    BoardColumn("title", "Pledge", 44, lambda b, r: fold(r.title)),
+    BoardColumn("by", "By", 22, lambda b, r: fold(r.by or "")),
+    BoardColumn("made", "Made", None, lambda b, r: b.collection.events[r.index].date.lower),
+    BoardColumn("last_rating", "Last rating", None, lambda b, r: b.rating_date(r)),
+    BoardColumn("evidence", "Evidence", 30, lambda b, r: len(r.evidence)),
+    BoardColumn("id", "Id", 28, lambda b, r: r.id),
+)
+_COLUMN_INDEX = {column.key: i for i, column in enumerate(COLUMNS)}
+
+
+class PledgeBoard(Screen[str | None]):
+    """Pledges narrowed by the current query, rated as of a date that ``<``/``>`` move."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("less_than_sign", "move_as_of(-1)", "Month back", id="pledges.earlier"),
+        Binding("greater_than_sign", "move_as_of(1)", "Month on", id="pledges.later"),
+        Binding("s", "next_sort", "Sort", id="pledges.sort"),
+        Binding("S", "reverse_sort", "Reverse", id="pledges.reverse"),
+        Binding("escape,q", "close", "Back", id="pledges.close"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "pledge-board--overdue",
+        "pledge-board--kept",
+        "pledge-board--broken",
+        "pledge-board--stalled",
+        "pledge-board--muted",
+    }
+
+    DEFAULT_CSS = """
+    PledgeBoard {
+        & > #pledge-heading { height: auto; padding: 0 1; background: $panel; }
+        & > #pledge-table { height: 1fr; }
+        & > #pledge-empty { height: 1fr; padding: 1 2; color: $text-muted; display: none; }
+        & .pledge-board--overdue { color: $text-error; text-style: bold; }
+        & .pledge-board--kept { color: $text-success; }
+        & .pledge-board--broken { color: $text-error; }
+        & .pledge-board--stalled { color: $text-warning; }
+        & .pledge-board--muted { color: $text-muted; }
+    }
+    """
+
+    def __init__(
+        self,
+        collection: Collection,
+        event_indexes: Iterable[int] | None,
+        as_of: datetime.date,
+        *,
+        query_text: str = "",
+        name: str | None = None,
+        id: str | None = None,
+    ) -> None:
+        """Show the pledges among ``event_indexes`` (all when None), judged at ``as_of``."""
+        super().__init__(name=name, id=id)
+        self.collection = collection
+        self.event_indexes: Sequence[int] | None = (
+            None if event_indexes is None else list(event_indexes)
+        )
+        self.as_of = as_of
+        self.query_text = query_text
+        self.sort_column = "made"
+        self.sort_reverse = False
+        self.rows: list[PledgeRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="pledge-heading")
+        table: DataTable[Text] = DataTable(id="pledge-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="pledge-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#pledge-table", DataTable)
+        for column in COLUMNS:
+            table.add_column(Text(column.header), width=column.width, key=column.key)
+        self.refresh_rows()
+        table.focus()
+
+    # ---- data -------------------------------------------------------------------------
+
+    def rating_date(self, row: PledgeRow) -> datetime.date:
+        """The date the rating in force was given (its lower bound), for sorting."""
+        rating = last_rating_at(self.collection.events[row.index].pledge, self.as_of)
+        return datetime.date.min if rating is None else rating.as_of.lower
+
+    def refresh_rows(self) -> None:
+        """Re-rate every pledge at :attr:`as_of`, sort, and redraw; the cursor stays on its pledge."""
+        table = self.query_one("#pledge-table", DataTable)
+        keep = self.highlighted_event_id
+        self.rows = pledge_rows(self.collection, self.as_of, self.event_indexes)
+        column = COLUMNS[_COLUMN_INDEX[self.sort_column]]
+        # Sort by the column, then timeline order, so equal keys keep a stable, sensible order.
+        self.rows.sort(key=lambda r: r.index)
+        self.rows.sort(key=lambda r: column.sort_key(self, r), reverse=self.sort_reverse)
+        table.clear()
+        for row in self.rows:
+            table.add_row(*self._cells(row), key=row.id)
+        for col in COLUMNS:
+            arrow = (" \u2193" if self.sort_reverse else " \u2191") if col is column else ""
+            table.columns[col.key].label = Text(col.header + arrow)  # type: ignore[index]
+        if keep is not None and keep in {row.id for row in self.rows}:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        empty = self.query_one("#pledge-empty", Static)
+        empty.update(
+            "No pledges among the events the query keeps."
+            if self.event_indexes is not None
+            else "This log has no pledges."
+        )
+        empty.display = not self.rows
+        table.display = bool(self.rows)
+        self._update_heading()
+
+    @property
+    def highlighted_event_id(self) -> str | None:
+        """The event id of the pledge under the cursor, if any."""
+        if not self.is_mounted:
+            return None
+        table = self.query_one("#pledge-table", DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        row = min(max(table.cursor_row, 0), table.row_count - 1)
+        key = table.coordinate_to_cell_key((row, 0)).row_key
+        return None if key.value is None else str(key.value)
+
+    def _style(self, part: str):  # -> rich.style.Style
+        return self.get_component_rich_style(f"pledge-board--{part}", partial=True)
+
+    def _status_style(self, row: PledgeRow):  # -> rich.style.Style | str
+        if row.overdue:
+            return self._style("overdue")
+        if row.status in ("kept", "compromise"):
+            return self._style("kept")
+        if row.status == "broken":
+            return self._style("broken")
+        if row.status == "stalled":
+            return self._style("stalled")
+        return ""
+
+    def _cells(self, row: PledgeRow) -> list[Text]:
+        muted = self._style("muted")
+        overdue = (
+            safe_text(row.overdue_words(), single_line=True, style=self._style("overdue"))
+            if row.overdue
+            else Text("no" if row.due else "no due date", style=muted)
+        )
+        evidence = "; ".join(self._evidence_label(source_id) for source_id in row.evidence)
+        return [
+            safe_text(row.status, single_line=True, style=self._status_style(row)),
+            overdue,
+            safe_text(row.due or "\u2014", single_line=True),
+            _cut(safe_text(row.title, single_line=True)),
+            _cut(safe_text(row.by or "\u2014", single_line=True)),
+            safe_text(row.made, single_line=True),
+            safe_text(row.last_rating or "not rated", single_line=True),
+            _cut(safe_text(evidence or "\u2014", single_line=True)),
+            _cut(safe_text(row.id, single_line=True, style=muted)),
+        ]
+
+    def _evidence_label(self, source_id: str) -> str:
+        source = self.collection.sources.get(source_id)
+        if source is None:
+            return source_id
+        return source.publisher or source.title
+
+    def _update_heading(self) -> None:
+        overdue = sum(1 for row in self.rows if row.overdue)
+        count = f"{len(self.rows)} pledge{'s' if len(self.rows) != 1 else ''}"
+        column = COLUMNS[_COLUMN_INDEX[self.sort_column]]
+        arrow = "\u2193" if self.sort_reverse else "\u2191"
+        parts: list[Content | tuple[str, str] | str] = [
+            ("Pledges as of ", "bold"),
+            (day_words(self.as_of), "bold"),
+            f" \u00b7 {count}, {overdue} overdue \u00b7 by {column.header.lower()} {arrow}",
+        ]
+        if self.query_text.strip():
+            parts.extend([" \u00b7 query: ", safe_content(self.query_text, single_line=True)])
+        self.query_one("#pledge-heading", Static).update(Content.assemble(*parts))
+        self.title = f"Pledges as of {day_words(self.as_of)}"
+        self.sub_title = f"{count}, {overdue} overdue"
+
+    # ---- actions ----------------------------------------------------------------------
+
+    def action_move_as_of(self, months: int) -> None:
+        """Move the as-of date by ``months`` and re-rate every pledge."""
+        moved = self.as_of + relativedelta(months=months)
+        self.as_of = moved
+        self.refresh_rows()
+
+    def action_next_sort(self) -> None:
+        """Sort by the next column (ascending)."""
+        index = (_COLUMN_INDEX[self.sort_column] + 1) % len(COLUMNS)
+        self.sort_column = COLUMNS[index].key
+        self.sort_reverse = False
+        self.refresh_rows()
+
+    def action_reverse_sort(self) -> None:
+        """Reverse the sort order."""
+        self.sort_reverse = not self.sort_reverse
+        self.refresh_rows()
+
+    def action_close(self) -> None:
+        """Back to the timeline without opening a pledge."""
+        self.dismiss(None)
+
+    @on(DataTable.HeaderSelected, "#pledge-table")
+    def _sort_by_header(self, message: DataTable.HeaderSelected) -> None:
+        key = str(message.column_key.value)
+        if key == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = key, False
+        self.refresh_rows()
+
+    @on(DataTable.RowSelected, "#pledge-table")
+    def _open(self, message: DataTable.RowSelected) -> None:
+        message.stop()
+        if message.row_key.value is not None:
+            self.dismiss(str(message.row_key.value))
+
+
+def _cut(text: Text) -> Text:
+    """A cell that ends in an ellipsis when its column is too narrow."""
+    text.overflow = "ellipsis"
+    text.no_wrap = True
+    return text
+
+
+__all__ = ["COLUMNS", "BoardColumn", "PledgeBoard"]

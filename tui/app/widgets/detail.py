@@ -1,0 +1,428 @@
+"""The detail pane: everything the log says about one event, and links to the events around it.
+
+Every string from the log is drawn as ``Content`` through ``safe_content`` (never markup, controls
+made visible). Source links become OSC 8 hyperlinks only for plain http(s) URLs; clicking one is
+left to the user's terminal, so nothing runs on the machine that serves the app.
+
+Related events are shown both ways (the event's own ``related`` list and the events that cite it)
+in an ``OptionList``: enter or a click posts :class:`DetailPane.FollowRelated`, and the app moves the
+timeline there (keeping its own back-stack).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.style import Style
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.app.format import kind_content, link_content, safe_link_target, source_line
+from tui.app.safe import safe_content
+from tui.model.display import (
+    agency_name,
+    agency_short_name,
+    date_in_words,
+    day_words,
+    format_money,
+    person_display,
+)
+from tui.model.log import Collection, Event, Pledge
+from tui.model.pledges import describe_overdue, overdue_days, status_at
+
+LABEL_WIDTH = 10
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLink:
+    """One row of the related list: where it points and which way the relation runs."""
+
+    event_id: str
+    outgoing: bool  # True: this event's `related`; False: another event cites this one
+    why: str | None
+
+
+class DetailPane(VerticalScroll):
+    """Everything about the selected event; related events as links.
+
+    Call :meth:`show` with the event (or None) whenever the selection, the collection or the
+    as-of date changes.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "detail-pane--title",
+        "detail-pane--label",
+        "detail-pane--heading",
+        "detail-pane--muted",
+        "detail-pane--link",
+        "detail-pane--overdue",
+        "detail-pane--quote",
+        "detail-pane--empty",
+    }
+
+    DEFAULT_CSS = """
+    DetailPane {
+        background: $surface;
+        padding: 0 1;
+        scrollbar-gutter: stable;
+        & > #detail-body, & > #detail-more { width: 1fr; height: auto; }
+        & > #detail-related-heading { margin-top: 1; height: auto; }
+        & > #detail-related {
+            height: auto;
+            max-height: 12;
+            border: none;
+            padding: 0;
+            background: $surface;
+        }
+        & > #detail-related:focus { background-tint: $foreground 5%; }
+        & > #detail-more { margin-top: 1; }
+        & .detail-pane--title { text-style: bold; color: $text; }
+        & .detail-pane--label { color: $text-muted; }
+        & .detail-pane--heading { text-style: bold; color: $text-accent; }
+        & .detail-pane--muted { color: $text-muted; }
+        & .detail-pane--link { color: $text-primary; text-style: underline; }
+        & .detail-pane--overdue { color: $text-error; text-style: bold; }
+        & .detail-pane--quote { text-style: italic; }
+        & .detail-pane--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    class FollowRelated(Message):
+        """The user chose a related event: the app should move the timeline to it."""
+
+        def __init__(self, detail_pane: DetailPane, event_id: str) -> None:
+            super().__init__()
+            self.detail_pane = detail_pane
+            self.event_id = event_id
+
+        @property
+        def control(self) -> DetailPane:
+            """The detail pane the link was followed from."""
+            return self.detail_pane
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._event: Event | None = None
+        self._collection: Collection | None = None
+        self._as_of: datetime.date = datetime.date.today()
+        self._empty_message = "No event selected"
+        self._links: list[RelatedLink] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-body")
+        yield Static(id="detail-related-heading")
+        yield OptionList(id="detail-related")
+        yield Static(id="detail-more")
+
+    def on_mount(self) -> None:
+        self._render_event()
+
+    @property
+    def event(self) -> Event | None:
+        """The event shown, if any."""
+        return self._event
+
+    @property
+    def related_ids(self) -> list[str]:
+        """The ids of the related events listed, in the order shown (outgoing first)."""
+        return [link.event_id for link in self._links]
+
+    def show(
+        self,
+        event: Event | None,
+        collection: Collection,
+        as_of: datetime.date,
+        *,
+        empty_message: str = "No event selected",
+    ) -> None:
+        """Show ``event`` (or ``empty_message`` when it is None), rated as of ``as_of``."""
+        self._event = event
+        self._collection = collection
+        self._as_of = as_of
+        self._empty_message = empty_message
+        self._render_event()
+        self.scroll_home(animate=False)
+
+    def notify_style_update(self) -> None:
+        # A theme change restyles the component classes: rebuild the content with them.
+        super().notify_style_update()
+        if self.is_mounted:
+            self._render_event()
+
+    # ---- building the content ---------------------------------------------------------
+
+    def _style(self, part: str) -> Style:
+        return self.get_visual_style(f"detail-pane--{part}", partial=True)
+
+    def _render_event(self) -> None:
+        if not self.is_mounted:
+            return
+        body = self.query_one("#detail-body", Static)
+        heading = self.query_one("#detail-related-heading", Static)
+        related = self.query_one("#detail-related", OptionList)
+        more = self.query_one("#detail-more", Static)
+        event, collection = self._event, self._collection
+        if event is None or collection is None:
+            body.update(Content.styled(self._empty_message, self._style("empty")))
+            self._links = []
+            related.clear_options()
+            for widget in (heading, related, more):
+                widget.display = False
+            return
+        body.update(self._body(event, collection))
+        self._links = self._related_links(event, collection)
+        related.clear_options()
+        related.add_options(self._link_option(link, collection) for link in self._links)
+        heading.update(Content.styled("Related events", self._style("heading")))
+        heading.display = related.display = bool(self._links)
+        more_content = self._more(event, collection)
+        more.update(more_content)
+        more.display = bool(more_content)
+
+    def _label(self, label: str, value: Content | str) -> Content:
+        value = value if isinstance(value, Content) else safe_content(value)
+        return Content.assemble((label.ljust(LABEL_WIDTH), self._style("label")), value)
+
+    def _heading(self, text: str) -> Content:
+        return Content.styled(text, self._style("heading"))
+
+    def _body(self, event: Event, collection: Collection) -> Content:
+        lines: list[Content] = [
+            safe_content(event.title, single_line=True).stylize(self._style("title")),
+            self._label("When", date_in_words(event.date)),
+        ]
+        kind = collection.kinds.get(event.kind)
+        kind_label = kind.label if kind else event.kind
+        lines.append(self._label("Kind", kind_content(event.kind, kind_label)))
+        if event.agencies:
+            names = [self._agency_words(collection, agency_id) for agency_id in event.agencies]
+            lines.append(self._label("Agencies", names[0]))
+            lines.extend(self._label("", name) for name in names[1:])
+        if event.people:
+            people = [person_display(collection, person_id) for person_id in event.people]
+            lines.append(self._label("People", people[0]))
+            lines.extend(self._label("", person) for person in people[1:])
+        if event.topics:
+            labels = [
+                collection.topics[t].label if t in collection.topics else t for t in event.topics
+            ]
+            lines.append(self._label("Topics", ", ".join(labels)))
+        if event.place:
+            lines.append(self._label("Place", event.place))
+        if event.summary:
+            lines.append(Content(""))
+            lines.extend(safe_content(p.strip()) for p in _paragraphs(event.summary))
+        if event.quotes:
+            lines.append(Content(""))
+            lines.append(self._heading("Quotes"))
+            for quote in event.quotes:
+                lines.extend(self._quote(quote.text, quote.by, quote.source, collection))
+        if event.pledge is not None:
+            lines.append(Content(""))
+            lines.extend(self._pledge_block(event, event.pledge, collection))
+        if event.grant is not None:
+            grant = event.grant
+            lines.append(Content(""))
+            lines.append(self._heading("Grant"))
+            lines.append(self._label("Amount", format_money(grant.amount, grant.currency)))
+            if grant.from_ or grant.to:
+                lines.append(self._label("From", agency_name(collection, grant.from_)))
+                lines.append(self._label("To", agency_name(collection, grant.to)))
+            if grant.purpose:
+                lines.append(self._label("Purpose", grant.purpose))
+        if event.rollout is not None:
+            rollout = event.rollout
+            lines.append(Content(""))
+            lines.append(self._heading("Rollout"))
+            if rollout.units is not None or rollout.unit:
+                count = f"{rollout.units:,}" if rollout.units is not None else "some"
+                lines.append(self._label("Units", f"{count} {rollout.unit or 'units'}"))
+            if rollout.agency:
+                lines.append(self._label("Agency", agency_name(collection, rollout.agency)))
+            if rollout.where:
+                lines.append(self._label("Where", rollout.where[0]))
+                lines.extend(self._label("", where) for where in rollout.where[1:])
+        return Content("\n").join(lines)
+
+    def _agency_words(self, collection: Collection, agency_id: str) -> str:
+        agency = collection.agencies.get(agency_id)
+        if agency is None:
+            return agency_id
+        short = agency_short_name(agency)
+        return agency.name if short == agency.name else f"{agency.name} ({short})"
+
+    def _quote(
+        self, text: str, by: str | None, source_id: str | None, collection: Collection
+    ) -> list[Content]:
+        said = Content.assemble("\u201c", safe_content(text), "\u201d", end="").stylize(
+            self._style("quote")
+        )
+        lines = [said]
+        who = person_display(collection, by) if by else "unattributed"
+        lines.append(Content.assemble("  \u2014 ", safe_content(who, single_line=True)))
+        if source_id:
+            lines.append(
+                Content.assemble(
+                    ("  in ", self._style("muted")),
+                    self._source_ref(collection, source_id),
+                )
+            )
+        return lines
+
+    def _source_ref(self, collection: Collection, source_id: str) -> Content:
+        source = collection.sources.get(source_id)
+        if source is None:
+            return safe_content(source_id, single_line=True)
+        return link_content(source_line(source), source.url, self._link_style(source.url))
+
+    def _link_style(self, url: str | None) -> Style | None:
+        return self._style("link") if safe_link_target(url) else None
+
+    def _pledge_block(self, event: Event, pledge: Pledge, collection: Collection) -> list[Content]:
+        lines = [self._heading("Pledge")]
+        if pledge.by:
+            lines.append(self._label("By", person_display(collection, pledge.by)))
+        lines.append(self._label("Made", event.date.display()))
+        if pledge.due is not None:
+            lines.append(self._label("Due", date_in_words(pledge.due)))
+        status = status_at(pledge, self._as_of)
+        lines.append(self._label("Status", f"{status} (as of {day_words(self._as_of)})"))
+        days = overdue_days(event, self._as_of)
+        if days is not None and days > 0:
+            lines.append(
+                self._label(
+                    "Overdue", Content.styled(describe_overdue(days), self._style("overdue"))
+                )
+            )
+        elif days is not None:
+            lines.append(self._label("Overdue", describe_overdue(days)))
+        if pledge.ratings:
+            lines.append(self._label("Ratings", ""))
+            for rating in pledge.ratings:
+                when = rating.as_of.display()
+                future = rating.as_of.lower > self._as_of
+                line = Content.assemble(
+                    "  ",
+                    (when.ljust(14), self._style("muted")),
+                    safe_content(rating.status, single_line=True),
+                    (" (after the as-of date)" if future else "", self._style("muted")),
+                )
+                lines.append(line)
+                if rating.note:
+                    lines.append(Content.assemble(" " * 16, safe_content(rating.note)))
+                for source_id in rating.evidence:
+                    lines.append(
+                        Content.assemble(
+                            (" " * 16 + "evidence: ", self._style("muted")),
+                            self._source_ref(collection, source_id),
+                        )
+                    )
+        return lines
+
+    def _more(self, event: Event, collection: Collection) -> Content:
+        lines: list[Content] = []
+        if event.sources:
+            lines.append(self._heading("Sources"))
+            for source_id in event.sources:
+                lines.extend(self._source_lines(collection, source_id))
+        if event.data:
+            if lines:
+                lines.append(Content(""))
+            lines.append(self._heading("Details"))
+            for key, value in event.data.items():
+                lines.append(
+                    Content.assemble(
+                        safe_content(f"{key}: ", single_line=True).stylize(self._style("label")),
+                        safe_content(_scalar(value), single_line=True),
+                    )
+                )
+        if event.note:
+            if lines:
+                lines.append(Content(""))
+            lines.append(self._heading("Note"))
+            lines.append(safe_content(event.note))
+        if event.location is not None:
+            lines.append(Content(""))
+            lines.append(Content.styled(f"{event.id} · {event.location}", self._style("muted")))
+        return Content("\n").join(lines) if lines else Content("")
+
+    def _source_lines(self, collection: Collection, source_id: str) -> list[Content]:
+        source = collection.sources.get(source_id)
+        if source is None:
+            return [safe_content(f"\u2022 {source_id}", single_line=True)]
+        lines = [Content.assemble("\u2022 ", safe_content(source_line(source), single_line=True))]
+        if source.author:
+            lines.append(Content.assemble("  by ", safe_content(source.author, single_line=True)))
+        if source.url:
+            link = link_content(source.url, source.url, self._link_style(source.url))
+            lines.append(Content.assemble("  ", link))
+        if source.note:
+            lines.append(
+                Content.assemble("  ", safe_content(source.note).stylize(self._style("muted")))
+            )
+        return lines
+
+    def _related_links(self, event: Event, collection: Collection) -> list[RelatedLink]:
+        links = [
+            RelatedLink(rel.event, True, rel.why)
+            for rel in event.related
+            if rel.event in collection.index
+        ]
+        links.extend(
+            RelatedLink(other.id, False, rel.why) for other, rel in collection.backlinks(event.id)
+        )
+        return links
+
+    def _link_option(self, link: RelatedLink, collection: Collection) -> Option:
+        other = collection.event(link.event_id)
+        title = other.title if other else link.event_id
+        when = other.date.display() if other else ""
+        arrow = "\u2192 " if link.outgoing else "\u2190 cited by: "
+        why = f" ({link.why})" if link.why else ""
+        prompt = Content.assemble(
+            (arrow, self._style("muted")),
+            safe_content(title, single_line=True).stylize(self._style("link")),
+            (f" \u00b7 {when}" if when else "", self._style("muted")),
+            safe_content(why, single_line=True).stylize(self._style("muted")),
+        )
+        return Option(prompt)
+
+    @on(OptionList.OptionSelected, "#detail-related")
+    def _follow(self, message: OptionList.OptionSelected) -> None:
+        message.stop()
+        index = message.option_index
+        if 0 <= index < len(self._links):
+            self.post_message(self.FollowRelated(self, self._links[index].event_id))
+
+
+def _paragraphs(text: str) -> list[str]:
+    """The summary's paragraphs, kept apart by one blank line."""
+    paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    out: list[str] = []
+    for i, paragraph in enumerate(paragraphs):
+        if i:
+            out.append("")
+        out.append(paragraph)
+    return out
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+__all__ = ["DetailPane", "RelatedLink"]

@@ -1,0 +1,236 @@
+"""The facet panel: agency, topic, kind, person, year and pledge status, with live counts.
+
+One ``OptionList`` (a Line-API widget: it draws only the rows on screen) holds every facet:
+a heading row per facet, then its values with the number of events each would match under
+the current query. Active values are ticked and bold; values with no events are hidden
+unless active. A facet shows its top :attr:`FacetPanel.TOP` values and a "… N more" row
+that expands it, so a log with hundreds of agencies stays a short list.
+
+Choosing a value (enter, space or a click) posts :class:`FacetPanel.Toggled`; the app edits
+the query text with ``tui.model.query.toggle_term`` and calls :meth:`FacetPanel.refresh_counts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.app.safe import safe_content
+
+if TYPE_CHECKING:
+    from tui.model.query import FacetValue, Query, QueryEngine
+
+# (facet name in the query engine, heading shown)
+FACETS: tuple[tuple[str, str], ...] = (
+    ("agency", "Agency"),
+    ("topic", "Topic"),
+    ("kind", "Kind"),
+    ("person", "Person"),
+    ("year", "Year"),
+    ("status", "Pledge status"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """What a row of the list does when chosen."""
+
+    action: str  # "heading" (fold/unfold), "value" (toggle), "more" (expand/shrink)
+    field: str
+    value: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.action, self.field, self.value)
+
+
+class FacetPanel(OptionList):
+    """Every facet's values with live counts; choosing one toggles it in the query."""
+
+    TOP: ClassVar[int] = 8
+    """Values shown per facet before "… N more" (active values are always shown)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "select", "Toggle", show=False, id="facets.toggle"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "facet-panel--heading",
+        "facet-panel--count",
+        "facet-panel--active",
+        "facet-panel--more",
+    }
+
+    DEFAULT_CSS = """
+    FacetPanel {
+        border: none;
+        padding: 0 1;
+        background: $surface;
+        height: 1fr;
+        max-height: 100%;
+        &:focus { background-tint: $foreground 4%; }
+        & > .facet-panel--heading { text-style: bold; color: $text-accent; }
+        & > .facet-panel--count { color: $text-muted; }
+        & > .facet-panel--active { text-style: bold; color: $text-success; }
+        & > .facet-panel--more { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    class Toggled(Message):
+        """The user chose a facet value: add it to the query, or take it out if active."""
+
+        def __init__(self, facet_panel: FacetPanel, field: str, value: str) -> None:
+            super().__init__()
+            self.facet_panel = facet_panel
+            self.field = field
+            self.value = value
+
+        @property
+        def control(self) -> FacetPanel:
+            """The facet panel the value was chosen in."""
+            return self.facet_panel
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._values: dict[str, list[FacetValue]] = {}
+        self._rows: list[_Row] = []
+        self._expanded: set[str] = set()
+        self._folded: set[str] = set()
+
+    @property
+    def values(self) -> dict[str, list[FacetValue]]:
+        """The counts last given to :meth:`refresh_counts`, by facet."""
+        return self._values
+
+    def refresh_counts(self, engine: QueryEngine, query: Query) -> None:
+        """Count every facet's values under ``query`` and redraw, keeping the highlighted row."""
+        self.set_counts(engine.all_facet_counts(query, [facet for facet, _ in FACETS]))
+
+    def set_counts(self, values: dict[str, list[FacetValue]]) -> None:
+        """Show counts already computed (by facet name) and redraw."""
+        self._values = values
+        self._rebuild()
+
+    def notify_style_update(self) -> None:
+        # The rows carry component styles: rebuild them when the theme changes.
+        super().notify_style_update()
+        if self.is_mounted and self._values:
+            self._rebuild()
+
+    def _style(self, part: str):  # -> textual.style.Style
+        return self.get_visual_style(f"facet-panel--{part}", partial=True)
+
+    def _rebuild(self) -> None:
+        highlighted = self.highlighted
+        keep = (
+            self._rows[highlighted].key
+            if highlighted is not None and highlighted < len(self._rows)
+            else None
+        )
+        rows: list[_Row] = []
+        options: list[Option | None] = []
+        for facet, heading in FACETS:
+            values = self._values.get(facet)
+            if values is None:
+                continue
+            if rows:
+                options.append(None)  # a divider line between facets
+            folded = facet in self._folded
+            rows.append(_Row("heading", facet))
+            options.append(Option(self._heading(heading, values, folded)))
+            if folded:
+                continue
+            shown, hidden = self._split(facet, values)
+            for value in shown:
+                rows.append(_Row("value", facet, value.value_id))
+                options.append(Option(self._value_prompt(value)))
+            if hidden or facet in self._expanded:
+                rows.append(_Row("more", facet))
+                options.append(Option(self._more_prompt(facet, hidden)))
+            if not shown and not hidden:
+                rows.append(_Row("heading", facet))
+                options.append(Option(Content.styled("  (no events)", self._style("more"))))
+        self._rows = rows
+        self.set_options(options)
+        if keep is not None:
+            for index, row in enumerate(rows):
+                if row.key == keep:
+                    self.highlighted = index
+                    break
+
+    def _split(self, facet: str, values: list[FacetValue]) -> tuple[list[FacetValue], int]:
+        """The values to show (active first, then by count) and how many are left out."""
+        visible = [v for v in values if v.count > 0 or v.active or v.excluded]
+        if facet == "year":
+            # Years read best in order; the engine sorts every facet by count.
+            visible.sort(key=lambda v: v.value_id)
+        if facet in self._expanded or len(visible) <= self.TOP:
+            return visible, 0
+        active = [v for v in visible if v.active or v.excluded]
+        rest = [v for v in visible if not (v.active or v.excluded)]
+        room = max(self.TOP - len(active), 0)
+        shown_ids = {id(v) for v in active + rest[:room]}
+        # Keep the display order (by count; years in order).
+        shown = [v for v in visible if id(v) in shown_ids]
+        return shown, len(visible) - len(shown)
+
+    def _heading(self, heading: str, values: list[FacetValue], folded: bool) -> Content:
+        active = sum(1 for v in values if v.active)
+        marker = "\u25b8 " if folded else "\u25be "
+        tail = f"  ({active} chosen)" if active else ""
+        return Content.assemble(
+            (marker + heading, self._style("heading")),
+            (tail, self._style("count")),
+        )
+
+    def _value_prompt(self, value: FacetValue) -> Content:
+        label = safe_content(value.label, single_line=True)
+        count = (f"  {value.count:,}", self._style("count"))
+        if value.active:
+            return Content.assemble(
+                ("\u2713 ", self._style("active")), label.stylize(self._style("active")), count
+            )
+        if value.excluded:
+            return Content.assemble(
+                ("\u2717 ", self._style("count")),
+                label.stylize("strike"),
+                ("  excluded", self._style("count")),
+            )
+        return Content.assemble("  ", label, count)
+
+    def _more_prompt(self, facet: str, hidden: int) -> Content:
+        text = f"  \u2026 {hidden:,} more" if hidden else "  \u2026 show fewer"
+        return Content.styled(text, self._style("more"))
+
+    def _on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
+        if message.option_list is not self:
+            return
+        message.stop()
+        index = message.option_index
+        if not 0 <= index < len(self._rows):
+            return
+        row = self._rows[index]
+        if row.action == "value":
+            self.post_message(self.Toggled(self, row.field, row.value))
+        elif row.action == "more":
+            self._expanded ^= {row.field}
+            self._rebuild()
+        else:
+            self._folded ^= {row.field}
+            self._rebuild()
+
+
+__all__ = ["FACETS", "FacetPanel"]
