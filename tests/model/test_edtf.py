@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.model.edtf import EDTFDate, EDTFError, parse_edtf
+from tui.model.edtf import EDTFDate, EDTFError, _parse_single, _parse_uncached, parse_edtf
 
 D = datetime.date
 MIN, MAX = datetime.date.min, datetime.date.max
@@ -182,6 +182,8 @@ INVALID = [
     ("May", "write YYYY", None),  # no year written: nothing honest to suggest
     ("9/5/17", "write YYYY", None),  # a two-digit year is a guess
     ("2017/xyz", "in the interval '2017/xyz'", None),
+    ("٢٠١٧-٠٥", "did you mean 2017-05?", "2017-05"),  # Arabic-Indic digits are not EDTF
+    ("２０１７", "did you mean 2017?", "2017"),  # nor are full-width ones
     ("201X/2018", "cannot be used inside an interval", "2010/2018"),
     ("1950/19XX~", "cannot be used inside an interval", "1950/1999~"),
     ("2017-12-XX/..", "cannot be used inside an interval", "2017-12/.."),
@@ -327,6 +329,24 @@ def test_any_text_parses_or_is_refused_cleanly(text: str) -> None:
         assert re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", error.message) is None
     else:
         assert date.lower <= date.upper
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.dates(min_value=D(1, 1, 1)).map(datetime.date.isoformat),
+        st.from_regex(r"\A\d{4}-\d\d-\d\d\Z"),
+        st.text(st.sampled_from("0123456789-X+ W٣"), min_size=10, max_size=10),
+    )
+)
+def test_the_fast_path_for_days_agrees_with_the_full_parser(text: str) -> None:
+    def outcome(parse: object) -> object:
+        try:
+            return parse(text)  # type: ignore[operator]
+        except EDTFError as error:
+            return error.message
+
+    assert outcome(_parse_uncached) == outcome(lambda t: _parse_single(t, t))
 
 
 # ----------------------------------------------------------------------------- the oracle

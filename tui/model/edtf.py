@@ -63,9 +63,11 @@ _QUALIFIERS = {"": (False, False), "~": (True, False), "?": (False, True), "%": 
 
 # One EDTF date (not an interval): a year (maybe ending in X or XX), then an optional
 # month/season (or XX), then an optional day (or XX), then an optional qualifier.
-_SINGLE = re.compile(r"(\d{4}|\d{3}X|\d{2}XX)(?:-(\d\d|XX)(?:-(\d\d|XX))?)?([~?%]?)\Z")
-_DATE_TIME = re.compile(r"(\d{4}-\d\d-\d\d)[T ]\d\d:\d\d")
+# re.ASCII: \d would otherwise accept any script's digits ("٢٠١٧"), which int() reads.
+_SINGLE = re.compile(r"(\d{4}|\d{3}X|\d{2}XX)(?:-(\d\d|XX)(?:-(\d\d|XX))?)?([~?%]?)\Z", re.ASCII)
+_DATE_TIME = re.compile(r"(\d{4}-\d\d-\d\d)[T ]\d\d:\d\d", re.ASCII)
 
+_FROM_ISO = datetime.date.fromisoformat
 _CACHE_SIZE = 65536
 _ECHO_LIMIT = 60
 
@@ -150,6 +152,15 @@ def _parse_text(text: str) -> EDTFDate:
 
 def _parse_uncached(text: str) -> EDTFDate:
     """Parse stripped ``text`` with no cache (the benchmark measures this)."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        # The common case, a plain day: the C ISO parser checks digits (ASCII only) and
+        # the calendar at once. Anything it refuses takes the slow path for a message.
+        try:
+            day = _FROM_ISO(text)
+        except ValueError:
+            pass
+        else:
+            return EDTFDate(text, day, day, "day")
     if "/" in text:
         return _parse_interval(text)
     return _parse_single(text, text)
