@@ -1,0 +1,109 @@
+"""JSON: an array of events with the log's own field names, for scripts and jq.
+
+Each object carries every field of an event (``null`` or ``[]`` when the log leaves it
+out), dates as their EDTF text, plus derived values:
+
+``date_lower``, ``date_upper``  the date's inclusive bounds as ISO days (``null`` if open)
+``status``, ``overdue``, ``overdue_days``  for pledges, as of the ``--as-of`` date
+
+Amounts are JSON numbers (``895000``, ``12.5``). Strings are kept as the log has them:
+JSON escapes control characters itself, and this is data, not display.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from tui.formats import Selection
+from tui.formats.common import iso_bound, pledge_state
+from tui.model.log import Event
+
+
+def _number(amount: Decimal | None) -> int | float | None:
+    if amount is None:
+        return None
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def event_record(event: Event, selection: Selection) -> dict[str, Any]:
+    """One event as a JSON-ready dict (field names as in the log)."""
+    record: dict[str, Any] = {
+        "id": event.id,
+        "date": event.date.text,
+        "date_lower": iso_bound(event.date.lower),
+        "date_upper": iso_bound(event.date.upper),
+        "kind": event.kind,
+        "title": event.title,
+        "summary": event.summary,
+        "agencies": list(event.agencies),
+        "people": list(event.people),
+        "topics": list(event.topics),
+        "place": event.place,
+        "sources": list(event.sources),
+        "quotes": [
+            {"text": quote.text, "by": quote.by, "source": quote.source} for quote in event.quotes
+        ],
+        "related": [{"event": rel.event, "why": rel.why} for rel in event.related],
+        "note": event.note,
+        "data": dict(event.data),
+    }
+    if event.pledge is not None:
+        pledge = event.pledge
+        record["pledge"] = {
+            "by": pledge.by,
+            "due": pledge.due.text if pledge.due else None,
+            "ratings": [
+                {
+                    "status": rating.status,
+                    "as_of": rating.as_of.text,
+                    "evidence": list(rating.evidence),
+                    "note": rating.note,
+                }
+                for rating in pledge.ratings
+            ],
+        }
+        state = pledge_state(event, selection.as_of)
+        assert state is not None
+        record["status"] = state.status
+        record["overdue"] = state.overdue
+        record["overdue_days"] = state.overdue_days
+    if event.grant is not None:
+        grant = event.grant
+        record["grant"] = {
+            "amount": _number(grant.amount),
+            "currency": grant.currency,
+            "from": grant.from_,
+            "to": grant.to,
+            "purpose": grant.purpose,
+        }
+    if event.rollout is not None:
+        rollout = event.rollout
+        record["rollout"] = {
+            "agency": rollout.agency,
+            "units": rollout.units,
+            "unit": rollout.unit,
+            "where": list(rollout.where),
+        }
+    return record
+
+
+def render_events(selection: Selection) -> str:
+    """The selected events as a JSON array (pretty-printed, UTF-8, one trailing newline)."""
+    records = [event_record(event, selection) for event in selection.events]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_pledges(rows: list[Any], selection: Selection) -> str:
+    """Pledge rows (``tui.model.pledges.PledgeRow``) as a JSON array of objects."""
+    from tui.formats.pledge_rows import row_record
+
+    return (
+        json.dumps(
+            [row_record(row, selection.collection, selection.as_of) for row in rows],
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )
