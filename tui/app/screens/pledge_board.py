@@ -94,14 +94,15 @@ class PledgeBoard(Screen[str | None]):
     def __init__(
         self,
         collection: Collection,
-        event_indexes: Iterable[int] | None,
         as_of: datetime.date,
+        event_indexes: Iterable[int] | None = None,
         *,
         query_text: str = "",
         name: str | None = None,
         id: str | None = None,
     ) -> None:
-        """Show the pledges among ``event_indexes`` (all when None), judged at ``as_of``."""
+        """Show the pledges among ``event_indexes`` (the current query's result; all when
+        None), judged at ``as_of``; ``query_text`` is shown in the heading."""
         super().__init__(name=name, id=id)
         self.collection = collection
         self.event_indexes: Sequence[int] | None = (

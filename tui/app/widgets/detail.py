@@ -186,6 +186,9 @@ class DetailPane(VerticalScroll):
         self._links = self._related_links(event, collection)
         related.clear_options()
         related.add_options(self._link_option(link, collection) for link in self._links)
+        if self._links:
+            # Enter on a freshly focused list follows the first link, not nothing.
+            related.highlighted = 0
         heading.update(Content.styled("Related events", self._style("heading")))
         heading.display = related.display = bool(self._links)
         more_content = self._more(event, collection)
@@ -345,7 +348,8 @@ class DetailPane(VerticalScroll):
             for key, value in event.data.items():
                 lines.append(
                     Content.assemble(
-                        safe_content(f"{key}: ", single_line=True).stylize(self._style("label")),
+                        safe_content(key, single_line=True).stylize(self._style("label")),
+                        (": ", self._style("label")),
                         safe_content(_scalar(value), single_line=True),
                     )
                 )
@@ -391,13 +395,18 @@ class DetailPane(VerticalScroll):
         title = other.title if other else link.event_id
         when = other.date.display() if other else ""
         arrow = "\u2192 " if link.outgoing else "\u2190 cited by: "
-        why = f" ({link.why})" if link.why else ""
-        prompt = Content.assemble(
-            (arrow, self._style("muted")),
+        muted = self._style("muted")
+        parts: list[Content | tuple[str, Style]] = [
+            (arrow, muted),
             safe_content(title, single_line=True).stylize(self._style("link")),
-            (f" \u00b7 {when}" if when else "", self._style("muted")),
-            safe_content(why, single_line=True).stylize(self._style("muted")),
-        )
+        ]
+        if when:
+            parts.append((f" \u00b7 {when}", muted))
+        if link.why:
+            # one_line() trims its ends, so the spacing stays outside the log text.
+            why = safe_content(link.why, single_line=True).stylize(muted)
+            parts.extend([(" (", muted), why, (")", muted)])
+        prompt = Content.assemble(*parts)
         return Option(prompt)
 
     @on(OptionList.OptionSelected, "#detail-related")
