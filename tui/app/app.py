@@ -1,0 +1,411 @@
+"""The watchline app: the query line, the density strip, facets | timeline | detail, keys.
+
+The app owns the state the panes share (the collection, the query engine, the last good
+query, the as-of date, the back-stack of followed related links) and tells each widget
+what to show; the widgets only report what the user did, as messages.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.theme import Theme
+from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState
+
+from tui.app.commands import WatchlineCommands
+from tui.app.overlays import DetailOverlay, FacetsOverlay, JumpToDateScreen, ProblemsScreen
+from tui.app.screens.help import HelpScreen
+from tui.app.settings import remember_theme, saved_theme
+from tui.app.widgets.density import DensityStrip
+from tui.app.widgets.detail import DetailPane
+from tui.app.widgets.facets import FacetPanel
+from tui.app.widgets.query_bar import QueryBar
+from tui.app.widgets.timeline import EventLabels, Timeline, event_labels
+from tui.model.log import Collection
+from tui.model.query import Query, QueryEngine, QueryError, parse_query
+from tui.model.text import one_line
+
+# Below these sizes the timeline takes the whole screen and the panes open over it.
+WIDE_COLUMNS = 120
+SPLIT_COLUMNS = 80
+SPLIT_ROWS = 25  # 80x24 is a small terminal: the timeline alone (DESIGN.md "The screen")
+
+
+class WatchlineApp(App[None]):
+    """Browse an event log: a timeline filtered by a query, with details and facets."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "watchline"
+    COMMANDS: ClassVar = App.COMMANDS | {WatchlineCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar = [
+        (0, "-narrow"),
+        (SPLIT_COLUMNS, "-medium"),
+        (WIDE_COLUMNS, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS: ClassVar = [(0, "-short"), (SPLIT_ROWS, "-tall")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="app.search"),
+        Binding("t", "jump_to_date", "Date", id="app.jump-to-date"),
+        Binding("f", "facets", "Facets", id="app.facets"),
+        Binding("c", "clear_query", "Clear", id="app.clear-query"),
+        Binding("p", "pledges", "Pledges", id="app.pledges"),
+        Binding("backspace", "back", "Back", show=False, id="app.back"),
+        Binding("escape", "escape", "Timeline", show=False, id="app.escape"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        paths: Sequence[Path | str] = (),
+        *,
+        collection: Collection | None = None,
+        query: str = "",
+        as_of: datetime.date | None = None,
+        read_only: bool = False,
+        remember: bool = True,
+    ) -> None:
+        """``paths`` are loaded in a thread; a ready ``collection`` (tests) skips loading.
+
+        ``remember`` keeps the user's theme in their config dir (off for snapshots).
+        """
+        super().__init__()
+        self.paths = [Path(p) for p in paths]
+        self.collection: Collection | None = None
+        self.engine: QueryEngine | None = None
+        self.as_of = as_of or datetime.date.today()
+        self.read_only = read_only
+        self.problems: list[str] = []
+        self.back_stack: list[str] = []
+        self._given = collection
+        self._initial_query = query
+        self._query_text = ""  # the last query that parsed
+        self._query: Query = parse_query("")
+        self._remember = remember
+        self._exit_code = 0
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        yield QueryBar(self._initial_query, id="query-bar")
+        yield DensityStrip(id="density")
+        with Horizontal(id="body"):
+            yield FacetPanel(id="facets")
+            yield Timeline(id="timeline")
+            yield DetailPane(id="detail")
+        yield Footer(compact=True)
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.query_one("#timeline", Timeline)
+
+    @property
+    def query_bar(self) -> QueryBar:
+        return self.query_one("#query-bar", QueryBar)
+
+    @property
+    def layout_mode(self) -> str:
+        """ "wide" (facets | timeline | detail), "split" (timeline | detail) or "narrow"."""
+        width, height = self.size
+        if width < SPLIT_COLUMNS or height < SPLIT_ROWS:
+            return "narrow"
+        return "wide" if width >= WIDE_COLUMNS else "split"
+
+    def on_mount(self) -> None:
+        if self._remember:
+            theme = saved_theme(self.available_themes)
+            if theme is not None:
+                self.theme = theme
+            self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.timeline.focus()
+        if self._given is not None:
+            self._install(self._given, event_labels(self._given), [])
+        else:
+            self.timeline.loading = True
+            self._load(self.paths)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if not remember_theme(theme.name):
+            self.notify("Could not save the theme in your config folder.", severity="warning")
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self, paths: list[Path]) -> None:
+        # Imported here: the loader pulls in the YAML parsers, which the first frame need not wait for.
+        from tui.model.bundled import bundled_log
+        from tui.model.loader import load_paths
+
+        result = load_paths(paths or [bundled_log()])
+        problems = [str(problem) for problem in result.problems]
+        labels = event_labels(result.collection) if result.collection is not None else None
+        self.call_from_thread(self._loaded, result.collection, labels, problems)
+
+    def _loaded(
+        self, collection: Collection | None, labels: EventLabels | None, problems: list[str]
+    ) -> None:
+        self.timeline.loading = False
+        if collection is None or labels is None:
+            self._show_problems(problems)
+            return
+        self._install(collection, labels, problems)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        # One place for a worker that failed: a message on screen, never a traceback.
+        if event.state == WorkerState.ERROR and event.worker.group == "load":
+            self.timeline.loading = False
+            error = event.worker.error
+            self._show_problems([f"watchline could not read the log: {error}"])
+
+    def _show_problems(self, problems: list[str]) -> None:
+        self.problems = problems
+        self._exit_code = 1
+        count = len(problems)
+        heading = f"The log could not be opened: {count} problem{'s' if count != 1 else ''}. Press q to quit."
+        self.push_screen(ProblemsScreen(heading, problems))
+
+    def _install(self, collection: Collection, labels: EventLabels, problems: list[str]) -> None:
+        self.collection = collection
+        self.engine = QueryEngine(collection, self.as_of)
+        self.sub_title = one_line(collection.title)
+        self.problems = problems
+        self.timeline.set_collection(collection, labels)
+        self._apply_query(self.query_bar.text, initial=True)
+        if problems:
+            self.notify(
+                f"{len(problems)} problems in the log; the first: {problems[0]}", severity="warning"
+            )
+
+    # -- the query ------------------------------------------------------------------------------
+
+    @property
+    def query_text(self) -> str:
+        """The query the timeline shows (the last one that parsed)."""
+        return self._query_text
+
+    def _apply_query(self, text: str, *, initial: bool = False) -> bool:
+        """Parse and run ``text``; on an error show it inline and keep the last result."""
+        if self.engine is None or self.collection is None:
+            return False
+        bar = self.query_bar
+        try:
+            query = parse_query(text)
+            shown = self.engine.run(query)
+        except QueryError as error:
+            bar.show_error(text, error.message, error.start, error.end)
+            return False
+        if not initial and text == self._query_text:
+            bar.show_count(len(shown), len(self.collection.events))
+            return True
+        self._query_text, self._query = text, query
+        self.timeline.show(shown)
+        bar.show_count(len(shown), len(self.collection.events))
+        self._refresh_density()
+        self._refresh_facets()
+        return True
+
+    def _refresh_density(self) -> None:
+        self.query_one(DensityStrip).update(
+            self.collection, self.timeline.shown, self.timeline.cursor
+        )
+
+    def _refresh_facets(self) -> None:
+        if self.engine is None:
+            return
+        for panel in self._facet_panels():
+            panel.refresh_counts(self.engine, self._query)
+
+    def _facet_panels(self) -> list[FacetPanel]:
+        """The facet panels on show: the column at 120+ columns, or the overlay."""
+        panels = []
+        for screen in self.screen_stack:
+            panels.extend(panel for panel in screen.query(FacetPanel) if panel.display)
+        return panels
+
+    def set_query(self, text: str) -> None:
+        """Replace the query (facets, palette, clear): the bar shows it and it runs."""
+        self.query_bar.set_text(text)
+        self._apply_query(text)
+
+    def add_filter(self, field: str, value_id: str) -> None:
+        """Narrow the query to ``field:value_id`` unless it already is."""
+        if self.engine is None:
+            return
+        if value_id in self.engine.active_ids(self._query, field):
+            return
+        self.set_query(self.engine.toggle_term(self._query_text, field, value_id))
+
+    @on(QueryBar.Edited)
+    def _query_edited(self, event: QueryBar.Edited) -> None:
+        self._apply_query(event.text)
+
+    @on(QueryBar.Done)
+    def _query_done(self) -> None:
+        self.timeline.focus()
+
+    @on(FacetPanel.Toggled)
+    def _facet_toggled(self, event: FacetPanel.Toggled) -> None:
+        if self.engine is None:
+            return
+        try:
+            text = self.engine.toggle_term(self._query_text, event.field, event.value)
+        except QueryError:
+            return
+        self.set_query(text)
+
+    # -- the cursor, details and related links --------------------------------------------------
+
+    @on(Timeline.Highlighted)
+    def _highlighted(self, event: Timeline.Highlighted) -> None:
+        self.query_one(DensityStrip).move_cursor(event.event_index)
+        self._show_detail(event.event_index)
+
+    def _show_detail(self, event_index: int | None) -> None:
+        if self.collection is None:
+            return
+        item = None if event_index is None else self.collection.events[event_index]
+        empty = "No event matches the query." if not self.timeline.shown else "No event selected"
+        if self.layout_mode != "narrow":
+            self.query_one("#detail", DetailPane).show(
+                item, self.collection, self.as_of, empty_message=empty
+            )
+        if isinstance(self.screen, DetailOverlay):
+            self.screen.show(item)
+
+    @on(Timeline.Selected)
+    def _selected(self, event: Timeline.Selected) -> None:
+        self.action_details()
+
+    def on_resize(self) -> None:
+        # Hidden panes are not kept up to date; fill them when the terminal widens.
+        self.call_after_refresh(self._show_detail, self.timeline.cursor)
+        self.call_after_refresh(self._refresh_facets)
+
+    def go_to_event(self, event_id: str) -> bool:
+        """Move the cursor to ``event_id``; say so when the query hides it."""
+        if self.collection is None:
+            return False
+        index = self.collection.index.get(event_id)
+        if index is None:
+            self.notify("That event is not in the log.", severity="warning")
+            return False
+        if not self.timeline.is_shown(index):
+            self.notify(
+                "The query hides that event: press c to clear the query.", severity="warning"
+            )
+            return False
+        self.timeline.cursor = index
+        return True
+
+    @on(DetailPane.FollowRelated)
+    def _follow_related(self, event: DetailPane.FollowRelated) -> None:
+        current = self._cursor_event_id()
+        if self.go_to_event(event.event_id) and current is not None:
+            self.back_stack.append(current)
+
+    def _cursor_event_id(self) -> str | None:
+        cursor = self.timeline.cursor
+        if self.collection is None or cursor is None:
+            return None
+        return self.collection.events[cursor].id
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Over a modal screen only the keys that make sense there stay live.
+        if action in {"search", "jump_to_date", "facets", "pledges", "details"}:
+            return len(self.screen_stack) == 1
+        return True
+
+    def action_search(self) -> None:
+        self.query_bar.focus_input()
+
+    def action_clear_query(self) -> None:
+        self.set_query("")
+
+    def action_escape(self) -> None:
+        self.timeline.focus()
+
+    def action_back(self) -> None:
+        """Return to the event before the last followed related link."""
+        while self.back_stack:
+            if self.go_to_event(self.back_stack.pop()):
+                return
+
+    def action_details(self) -> None:
+        if self.collection is None:
+            return
+        if self.layout_mode == "narrow":
+            cursor = self.timeline.cursor
+            event = None if cursor is None else self.collection.events[cursor]
+            self.push_screen(DetailOverlay(event, self.collection, self.as_of))
+        else:
+            self.query_one("#detail", DetailPane).focus()
+
+    def action_facets(self) -> None:
+        if self.engine is None:
+            return
+        if self.layout_mode == "wide":
+            self.query_one("#facets", FacetPanel).focus()
+            return
+        overlay = FacetsOverlay()
+        self.push_screen(overlay)
+        overlay.query_one(FacetPanel).refresh_counts(self.engine, self._query)
+
+    def action_jump_to_date(self) -> None:
+        def jump(day: datetime.date | None) -> None:
+            if day is not None and not self.timeline.jump_to_date(day):
+                self.notify("No event to jump to.")
+
+        self.push_screen(JumpToDateScreen(), jump)
+
+    def action_pledges(self) -> None:
+        if self.collection is None:
+            return
+        from tui.app.screens.pledge_board import PledgeBoard
+
+        def chosen(event_id: str | None) -> None:
+            if event_id is not None:
+                self.go_to_event(event_id)
+
+        # The board lists the pledges among the events the query shows.
+        board = PledgeBoard(
+            self.collection, self.as_of, self.timeline.shown, query_text=self._query_text
+        )
+        self.push_screen(board, chosen)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_first_event(self) -> None:
+        self.timeline.action_first()
+
+    def action_last_event(self) -> None:
+        self.timeline.action_last()
+
+    def action_next_month(self) -> None:
+        self.timeline.action_next_month()
+
+    def action_previous_month(self) -> None:
+        self.timeline.action_previous_month()
+
+    def action_next_year(self) -> None:
+        self.timeline.action_next_year()
+
+    def action_previous_year(self) -> None:
+        self.timeline.action_previous_year()
+
+    async def action_quit(self) -> None:
+        self.exit(return_code=self._exit_code)

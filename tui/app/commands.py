@@ -1,0 +1,146 @@
+"""The command palette (ctrl+p): every action by name, an event by its title, a filter.
+
+Added to ``App.COMMANDS`` next to Textual's system commands (theme, quit, keys). Titles
+and names come from the log, so they are shown as plain ``Content`` with the fuzzy match
+highlighted by hand: Textual's ``Matcher.highlight`` parses its argument as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+
+from tui.model.text import one_line
+
+if TYPE_CHECKING:
+    from tui.app.app import WatchlineApp
+
+# How many events by title the palette lists at most: a 100k-event log must stay quick.
+MAX_EVENT_HITS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteAction:
+    """An app action as the palette names it."""
+
+    name: str
+    action: str
+    help: str
+
+
+ACTIONS: tuple[PaletteAction, ...] = (
+    PaletteAction("Search", "search", "Edit the query (/)"),
+    PaletteAction("Clear the query", "clear_query", "Show every event (c)"),
+    PaletteAction("Jump to a date", "jump_to_date", "Go to the first event on or after a date (t)"),
+    PaletteAction("Facets", "facets", "Filter by agency, topic, kind, person, year, status (f)"),
+    PaletteAction("Details", "details", "Everything about the event under the cursor (enter)"),
+    PaletteAction("Back", "back", "Return along followed related links (backspace)"),
+    PaletteAction("Pledge board", "pledges", "Every pledge with its status (p)"),
+    PaletteAction("Help", "help", "Keys and the query language (?)"),
+    PaletteAction("First event", "first_event", "Go to the first event (g)"),
+    PaletteAction("Last event", "last_event", "Go to the last event (G)"),
+    PaletteAction("Next month", "next_month", "The first event of the next month (])"),
+    PaletteAction(
+        "Previous month", "previous_month", "The first event of this or the previous month ([)"
+    ),
+    PaletteAction("Next year", "next_year", "The first event of the next year (})"),
+    PaletteAction(
+        "Previous year", "previous_year", "The first event of this or the previous year ({)"
+    ),
+)
+
+
+def safe_highlight(matcher: Matcher, text: str) -> Content:
+    """``text`` as literal Content, its fuzzy match with ``matcher`` highlighted."""
+    clean = one_line(text)
+    content = Content(clean)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, clean)
+    if score:
+        for offset in offsets:
+            if not clean[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+class WatchlineCommands(Provider):
+    """Actions, events by title, and agency or topic filters for the command palette."""
+
+    @property
+    def watchline(self) -> WatchlineApp:
+        return self.app  # type: ignore[return-value]
+
+    def _run(self, action: str) -> None:
+        self.app.call_later(self.app.run_action, action)
+
+    async def discover(self) -> Hits:
+        for item in ACTIONS:
+            yield DiscoveryHit(item.name, partial(self._run, item.action), help=item.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for item in ACTIONS:
+            score = matcher.match(item.name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(item.name),  # our own words, no markup in them
+                    partial(self._run, item.action),
+                    text=item.name,
+                    help=item.help,
+                )
+        for hit in self._filter_hits(matcher):
+            yield hit
+        for hit in self._event_hits(query, matcher):
+            yield hit
+
+    def _filter_hits(self, matcher: Matcher) -> Iterator[Hit]:
+        collection = self.watchline.collection
+        if collection is None:
+            return
+        registries = (
+            ("agency", {a.id: a.name for a in collection.agencies.values()}),
+            ("topic", {t.id: t.label for t in collection.topics.values()}),
+        )
+        for field, names in registries:
+            for value_id, name in names.items():
+                text = f"Filter by {field}: {one_line(name)}"
+                score = matcher.match(text)
+                if score > 0:
+                    yield Hit(
+                        score * 0.9,
+                        safe_highlight(matcher, text),
+                        partial(self.watchline.add_filter, field, value_id),
+                        text=text,
+                        help=f"Add this {field} to the query",  # no log text: help is markup
+                    )
+
+    def _event_hits(self, query: str, matcher: Matcher) -> Iterator[Hit]:
+        collection = self.watchline.collection
+        words = query.lower().split()
+        if collection is None or not words:
+            return
+        found = 0
+        for event in collection.events:
+            title = event.title.lower()
+            # A cheap substring test first: fuzzy matching every title is too slow for 100k.
+            if not all(word in title for word in words):
+                continue
+            text = f"Go to: {one_line(event.title)}"
+            score = matcher.match(text)
+            if score <= 0:
+                continue
+            yield Hit(
+                score * 0.8,
+                safe_highlight(matcher, text),
+                partial(self.watchline.go_to_event, event.id),
+                text=text,
+            )
+            found += 1
+            if found >= MAX_EVENT_HITS:
+                return

@@ -1,0 +1,167 @@
+"""The app's own small screens: overlays for narrow terminals, jump to a date, load problems.
+
+On a terminal narrower than 80 columns (or 24 rows and fewer) the timeline takes the whole
+screen; the detail pane and the facets open over it as these screens, and escape closes
+them. Every log string inside is drawn by the panes' widgets or as plain ``Content``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Static
+
+from tui.app.widgets.detail import DetailPane
+from tui.app.widgets.facets import FacetPanel
+from tui.model.edtf import EDTFError, parse_edtf
+from tui.model.log import Collection, Event
+from tui.model.text import printable
+
+
+class DetailOverlay(ModalScreen[None]):
+    """The detail pane over the whole timeline (narrow terminals); escape closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close", id="overlay.close"),
+    ]
+
+    DEFAULT_CSS = """
+    DetailOverlay {
+        align: center middle;
+        & > DetailPane { width: 100%; height: 100%; border: none; }
+    }
+    """
+
+    def __init__(self, event: Event | None, collection: Collection, as_of: datetime.date) -> None:
+        super().__init__()
+        self._event, self._collection, self._as_of = event, collection, as_of
+
+    def compose(self) -> ComposeResult:
+        yield DetailPane(id="overlay-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show(self._event)
+        self.query_one(DetailPane).focus()
+
+    def show(self, event: Event | None) -> None:
+        """Show another event (a followed related link, or back)."""
+        self._event = event
+        self.query_one(DetailPane).show(event, self._collection, self._as_of)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
+
+
+class FacetsOverlay(ModalScreen[None]):
+    """The facet panel over the timeline (80-119 columns and narrower); escape closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f", "dismiss", "Close", id="overlay.close"),
+    ]
+
+    DEFAULT_CSS = """
+    FacetsOverlay {
+        align: left top;
+        & > FacetPanel { width: 40; max-width: 100%; height: 100%; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield FacetPanel(id="overlay-facets")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(FacetPanel).focus()
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
+
+
+class JumpToDateScreen(ModalScreen[datetime.date | None]):
+    """Ask for a date (EDTF or a plain date) and dismiss with its first day, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="jump.cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    JumpToDateScreen {
+        align: center middle;
+        & > Vertical {
+            width: 60; max-width: 100%; height: auto;
+            border: round $accent; background: $surface; padding: 0 1;
+        }
+        & #jump-hint { color: $text-muted; }
+        & #jump-error { color: $text-error; height: auto; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Jump to a date"
+            yield Input(placeholder="2017-05-09, 2018-06, 2019, 2018-22 ...", id="jump-input")
+            yield Static(
+                Content("enter jumps to the first event on or after it; escape cancels"),
+                id="jump-hint",
+            )
+            yield Static("", id="jump-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#jump-input", Input).focus()
+
+    @on(Input.Submitted, "#jump-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            self.dismiss(None)
+            return
+        try:
+            date = parse_edtf(text)
+        except EDTFError as error:
+            message = printable(str(error))
+            self.query_one("#jump-error", Static).update(Content(message))
+            if error.suggestion:
+                # Offer the suggestion in place: enter again accepts it.
+                self.query_one("#jump-input", Input).value = error.suggestion
+            return
+        lower = date.lower if date.lower != datetime.date.min else date.upper
+        self.dismiss(lower)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ProblemsScreen(Screen[None]):
+    """The log could not be opened: every problem, FILE:LINE:COL, and a way out."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q,escape", "app.quit", "Quit", id="problems.quit"),
+    ]
+
+    DEFAULT_CSS = """
+    ProblemsScreen {
+        & #problems-heading { color: $text-error; text-style: bold; padding: 1 1 0 1; }
+        & #problems-list { padding: 1 1; }
+    }
+    """
+
+    def __init__(self, heading: str, lines: Sequence[str]) -> None:
+        super().__init__()
+        self._heading = heading
+        self._lines = list(lines)
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(printable(self._heading)), id="problems-heading")
+        with VerticalScroll(id="problems-list"):
+            yield Static(Content("\n".join(printable(line) for line in self._lines)))
+        yield Footer()

@@ -1,0 +1,564 @@
+"""The timeline: every event of the current query, one line each, grouped by year and month.
+
+A Line-API widget (``ScrollView`` + ``render_line``): it draws only the rows on screen, so
+its cost grows with the terminal, not with the log. The rows are a precomputed list of
+``(row_kind, value)`` pairs (year headings, month headings and events); a rendered row is
+kept in an LRU cache; a cursor step repaints the two rows that changed and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.app.kinds import TONES, kind_mark
+from tui.model.log import Collection, Event
+from tui.model.text import one_line
+
+ROW_YEAR = 0
+ROW_MONTH = 1
+ROW_EVENT = 2
+
+# Precisions too coarse for a month heading: "2017" sits under its year. A season opens
+# the month it begins in ("Summer 2018" under June 2018), which is where it sorts.
+_COARSE = frozenset({"year", "decade", "century"})
+# The year heading value of events whose date has an open start ("../2018").
+OPEN_START_YEAR = 0
+
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+# The longest date column the timeline gives the date ("c. Summer 2018", "Dec 2018-Feb 2019"
+# are longer; they are cut with an ellipsis, the detail pane has them whole).
+MAX_DATE_WIDTH = 14
+# A bar in the first column marks the cursor row, so it shows without colour too.
+CURSOR_MARK = "▌"
+
+
+@dataclass(slots=True)
+class EventLabels:
+    """The per-event text the timeline draws, worked out once per collection.
+
+    Built by :func:`event_labels` (in the loading thread for a large log), so scrolling
+    never formats a date or looks up an agency.
+    """
+
+    dates: list[str]
+    agencies: list[str]
+    date_width: int
+
+
+def short_agency_name(collection: Collection, agency_id: str) -> str:
+    """An agency as the timeline names it: its first alias ("BPD"), else its id."""
+    agency = collection.agencies.get(agency_id)
+    if agency is not None and agency.aliases:
+        return agency.aliases[0]
+    return agency_id
+
+
+def event_labels(collection: Collection) -> EventLabels:
+    """The date (at its precision) and short agency names of every event, as printable text."""
+    dates: list[str] = []
+    agencies: list[str] = []
+    cache: dict[str, str] = {}
+    for event in collection.events:
+        dates.append(one_line(event.date.display()))
+        names = []
+        for agency_id in event.agencies:
+            name = cache.get(agency_id)
+            if name is None:
+                name = cache[agency_id] = one_line(short_agency_name(collection, agency_id))
+            names.append(name)
+        agencies.append(", ".join(names))
+    width = max((len(text) for text in dates), default=4)
+    return EventLabels(dates, agencies, min(width, MAX_DATE_WIDTH))
+
+
+def _group(event: Event) -> tuple[int, int | None]:
+    """(year, month or None) of the heading an event sits under."""
+    lower = event.date.lower
+    if lower == datetime.date.min:
+        return OPEN_START_YEAR, None
+    if event.date.precision in _COARSE:
+        return lower.year, None
+    return lower.year, lower.month
+
+
+def build_rows(
+    collection: Collection, shown: Sequence[int]
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """The timeline's rows for the events ``shown`` (indexes in timeline order).
+
+    Returns ``rows`` (``(ROW_YEAR, year)``, ``(ROW_MONTH, year * 12 + month - 1)`` or
+    ``(ROW_EVENT, event_index)``) and ``event_rows``: the row of each shown event, in order.
+    Events dated to a year or coarser ("2017", "201X") open no month heading: they sit
+    under their year (first, since they sort by their first day).
+    """
+    rows: list[tuple[int, int]] = []
+    event_rows: list[int] = []
+    events = collection.events
+    year: int | None = None
+    month: int | None = None
+    for index in shown:
+        event_year, event_month = _group(events[index])
+        if event_year != year:
+            rows.append((ROW_YEAR, event_year))
+            year, month = event_year, None
+        if event_month is not None and event_month != month:
+            rows.append((ROW_MONTH, event_year * 12 + event_month - 1))
+            month = event_month
+        event_rows.append(len(rows))
+        rows.append((ROW_EVENT, index))
+    return rows, event_rows
+
+
+class Timeline(ScrollView, can_focus=True):
+    """The events of the current query, one line each, under year and month headings."""
+
+    DEFAULT_CSS = """
+    Timeline {
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+        background: $surface;
+        color: $foreground;
+        & > .timeline--year { color: $text-accent; text-style: bold; }
+        & > .timeline--rule { color: $foreground 30%; }
+        & > .timeline--month { color: $text-secondary; text-style: bold; }
+        & > .timeline--date { color: $foreground 80%; }
+        & > .timeline--agencies { color: $text-muted; }
+        & > .timeline--empty { color: $text-muted; text-style: italic; }
+        & > .timeline--cursor {
+            color: $block-cursor-blurred-foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .timeline--cursor {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+        & > .timeline--tone-error { color: $text-error; }
+        & > .timeline--tone-warning { color: $text-warning; }
+        & > .timeline--tone-success { color: $text-success; }
+        & > .timeline--tone-accent { color: $text-accent; }
+        & > .timeline--tone-primary { color: $text-primary; }
+        & > .timeline--tone-secondary { color: $text-secondary; }
+        & > .timeline--tone-muted { color: $text-muted; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "timeline--year",
+        "timeline--rule",
+        "timeline--month",
+        "timeline--date",
+        "timeline--agencies",
+        "timeline--empty",
+        "timeline--cursor",
+        *(f"timeline--tone-{tone}" for tone in TONES),
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Next event", show=False, id="timeline.down"),
+        Binding("k,up", "cursor_up", "Previous event", show=False, id="timeline.up"),
+        Binding("g,home", "first", "First event", show=False, id="timeline.first"),
+        Binding("G,end", "last", "Last event", show=False, id="timeline.last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="timeline.page-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="timeline.page-up"),
+        Binding(
+            "right_square_bracket", "next_month", "Next month", show=False, id="timeline.next-month"
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_month",
+            "Previous month",
+            show=False,
+            id="timeline.previous-month",
+        ),
+        Binding(
+            "right_curly_bracket", "next_year", "Next year", show=False, id="timeline.next-year"
+        ),
+        Binding(
+            "left_curly_bracket",
+            "previous_year",
+            "Previous year",
+            show=False,
+            id="timeline.previous-year",
+        ),
+        Binding("enter", "select", "Details", id="timeline.select"),
+    ]
+
+    cursor: reactive[int | None] = reactive(None, init=False, repaint=False)
+    """The event under the cursor (an index into ``collection.events``), None when none shows."""
+
+    class Highlighted(Message):
+        """The cursor moved to another event. Bursts (holding j) collapse into the last one."""
+
+        def __init__(self, timeline: Timeline, event_index: int | None) -> None:
+            super().__init__()
+            self.timeline = timeline
+            self.event_index = event_index
+
+        @property
+        def control(self) -> Timeline:
+            return self.timeline
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, Timeline.Highlighted) and message.timeline is self.timeline
+
+    class Selected(Message):
+        """The user chose the event under the cursor (enter, double click)."""
+
+        def __init__(self, timeline: Timeline, event_index: int) -> None:
+            super().__init__()
+            self.timeline = timeline
+            self.event_index = event_index
+
+        @property
+        def control(self) -> Timeline:
+            return self.timeline
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._collection: Collection | None = None
+        self._labels: EventLabels | None = None
+        self._shown: list[int] = []
+        self._rows: list[tuple[int, int]] = []
+        self._event_rows: list[int] = []
+        self._heading_rows: list[int] = []
+        self._year_rows: list[int] = []
+        self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+
+    # -- data -------------------------------------------------------------------------------
+
+    @property
+    def collection(self) -> Collection | None:
+        return self._collection
+
+    @property
+    def shown(self) -> list[int]:
+        """The indexes of the events on the timeline, in timeline order."""
+        return self._shown
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def set_collection(self, collection: Collection, labels: EventLabels | None = None) -> None:
+        """Show ``collection`` (all its events until :meth:`show` narrows them)."""
+        self._collection = collection
+        self._labels = labels if labels is not None else event_labels(collection)
+        self.set_reactive(Timeline.cursor, None)
+        self.show(range(len(collection.events)))
+
+    def show(self, indexes: Sequence[int]) -> None:
+        """Show only the events ``indexes`` (timeline order), keeping the cursor's event.
+
+        When the cursor's event is filtered out, the cursor goes to the nearest shown
+        event after it (or the last one); either way it is scrolled into view.
+        """
+        if self._collection is None:
+            return
+        self._shown = list(indexes)
+        self._rows, self._event_rows = build_rows(self._collection, self._shown)
+        self._heading_rows = [i for i, (kind, _) in enumerate(self._rows) if kind != ROW_EVENT]
+        self._year_rows = [i for i, (kind, _) in enumerate(self._rows) if kind == ROW_YEAR]
+        self._strips.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows))
+        old = self.cursor
+        if not self._shown:
+            new = None
+        elif old is None:
+            new = self._shown[0]
+        else:
+            position = min(bisect_left(self._shown, old), len(self._shown) - 1)
+            new = self._shown[position]
+        # set_reactive: the whole widget repaints below, no need for the per-line refresh.
+        self.set_reactive(Timeline.cursor, new)
+        self.refresh()
+        if new is not None:
+            self.call_after_refresh(self.scroll_to_cursor)
+        if new != old:
+            self.post_message(self.Highlighted(self, new))
+
+    def _position(self, event_index: int | None) -> int | None:
+        """The place of ``event_index`` among the shown events, None if it is not shown."""
+        if event_index is None:
+            return None
+        position = bisect_left(self._shown, event_index)
+        if position < len(self._shown) and self._shown[position] == event_index:
+            return position
+        return None
+
+    def row_of(self, event_index: int | None) -> int | None:
+        """The row an event is drawn on, None if it is not shown."""
+        position = self._position(event_index)
+        return None if position is None else self._event_rows[position]
+
+    def is_shown(self, event_index: int) -> bool:
+        return self._position(event_index) is not None
+
+    # -- the cursor ---------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int | None) -> int | None:
+        # The cursor only ever stands on a shown event.
+        if value is None:
+            return None if not self._shown else self.cursor
+        return value if self._position(value) is not None else self.cursor
+
+    def watch_cursor(self, old: int | None, new: int | None) -> None:
+        for event_index in (old, new):
+            row = self.row_of(event_index)
+            if row is not None:
+                self.refresh_lines(row)
+        self.scroll_to_cursor()
+        self.post_message(self.Highlighted(self, new))
+
+    def scroll_to_cursor(self) -> None:
+        """Scroll just enough to show the cursor row (and the headings right above it)."""
+        row = self.row_of(self.cursor)
+        if row is None:
+            return
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = row
+        while top > 0 and self._rows[top - 1][0] != ROW_EVENT and row - top < 2:
+            top -= 1
+        scroll_y = round(self.scroll_y)
+        if top < scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif row >= scroll_y + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+
+    def _move_to_position(self, position: int) -> None:
+        if self._shown:
+            self.cursor = self._shown[max(0, min(position, len(self._shown) - 1))]
+
+    def _move_to_row(self, row: int, forward: bool = True) -> None:
+        """Put the cursor on the event at ``row`` or the nearest event in one direction."""
+        if not self._shown:
+            return
+        if forward:
+            position = bisect_left(self._event_rows, row)
+        else:
+            position = bisect_right(self._event_rows, row) - 1
+        self._move_to_position(position)
+
+    def _current_row(self) -> int:
+        row = self.row_of(self.cursor)
+        return 0 if row is None else row
+
+    def action_cursor_down(self) -> None:
+        position = self._position(self.cursor)
+        self._move_to_position(0 if position is None else position + 1)
+
+    def action_cursor_up(self) -> None:
+        position = self._position(self.cursor)
+        self._move_to_position(0 if position is None else position - 1)
+
+    def action_first(self) -> None:
+        self._move_to_position(0)
+
+    def action_last(self) -> None:
+        self._move_to_position(len(self._shown) - 1)
+
+    def action_page_down(self) -> None:
+        step = max(1, self.scrollable_content_region.height - 1)
+        self._move_to_row(min(self._current_row() + step, len(self._rows) - 1), forward=False)
+
+    def action_page_up(self) -> None:
+        step = max(1, self.scrollable_content_region.height - 1)
+        self._move_to_row(max(self._current_row() - step, 0), forward=True)
+
+    def _jump_forward(self, headings: list[int]) -> None:
+        position = bisect_right(headings, self._current_row())
+        if position < len(headings):
+            self._move_to_row(headings[position])
+
+    def _jump_back(self, headings: list[int]) -> None:
+        """To the first event of this group or, when already there, of the previous one."""
+        row = self._current_row()
+        position = bisect_left(headings, row) - 1
+        if position < 0:
+            return
+        # Skip back over every heading whose group starts at the cursor (a year heading
+        # right above a month heading starts the same group).
+        while position > 0:
+            first_of_group = bisect_left(self._event_rows, headings[position])
+            if self._event_rows[first_of_group] != row:
+                break
+            position -= 1
+        self._move_to_row(headings[position])
+
+    def action_next_month(self) -> None:
+        self._jump_forward(self._heading_rows)
+
+    def action_previous_month(self) -> None:
+        self._jump_back(self._heading_rows)
+
+    def action_next_year(self) -> None:
+        self._jump_forward(self._year_rows)
+
+    def action_previous_year(self) -> None:
+        self._jump_back(self._year_rows)
+
+    def jump_to_date(self, day: datetime.date) -> bool:
+        """Put the cursor on the first shown event on or after ``day`` (else the last one).
+
+        Returns False when no event shows.
+        """
+        if self._collection is None or not self._shown:
+            return False
+        events = self._collection.events
+        position = bisect_left(self._shown, day, key=lambda index: events[index].date.lower)
+        self._move_to_position(min(position, len(self._shown) - 1))
+        return True
+
+    def action_select(self) -> None:
+        if self.cursor is not None:
+            self.post_message(self.Selected(self, self.cursor))
+
+    # -- mouse ------------------------------------------------------------------------------
+
+    async def _on_click(self, event: events.Click) -> None:
+        row = round(self.scroll_y) + event.y
+        if not 0 <= row < len(self._rows):
+            return
+        self._move_to_row(row)
+        if event.chain >= 2:
+            self.action_select()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        # A theme or CSS change recolours every row.
+        self._strips.clear()
+        super().notify_style_update()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._refresh_cursor_row()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._refresh_cursor_row()
+
+    def _refresh_cursor_row(self) -> None:
+        row = self.row_of(self.cursor)
+        if row is not None:
+            self.refresh_lines(row)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows))
+        self.call_after_refresh(self.scroll_to_cursor)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = round(self.scroll_y) + y
+        base = self.rich_style
+        if self._collection is None or not 0 <= row < len(self._rows):
+            if row == 0 and self._collection is not None and not self._rows:
+                return self._empty_line(width, base)
+            return Strip.blank(width, base)
+        kind, value = self._rows[row]
+        is_cursor = kind == ROW_EVENT and value == self.cursor
+        key = (row, width, is_cursor, is_cursor and self.has_focus)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(kind, value, width, base, is_cursor)
+            self._strips[key] = strip
+        return strip
+
+    def _empty_line(self, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("timeline--empty")
+        return Strip([Segment(" No event matches the query.", style)]).crop_extend(0, width, base)
+
+    def _render_row(self, kind: int, value: int, width: int, base: Style, cursor: bool) -> Strip:
+        component = self.get_component_rich_style
+        if kind == ROW_YEAR:
+            label = "Open start" if value == OPEN_START_YEAR else str(value)
+            year_style = base + component("timeline--year")
+            rule = "─" * max(0, width - len(label) - 2)
+            segments = [
+                Segment(f" {label} ", year_style),
+                Segment(rule, base + component("timeline--rule")),
+            ]
+            return Strip(segments).crop_extend(0, width, base)
+        if kind == ROW_MONTH:
+            year, month = divmod(value, 12)
+            style = base + component("timeline--month")
+            return Strip([Segment(f"  {_MONTH_NAMES[month]} {year}", style)]).crop_extend(
+                0, width, base
+            )
+        return self._render_event(value, width, base, cursor)
+
+    def _render_event(self, index: int, width: int, base: Style, cursor: bool) -> Strip:
+        assert self._collection is not None and self._labels is not None
+        component = self.get_component_rich_style
+        event = self._collection.events[index]
+        if cursor:
+            base = base + component("timeline--cursor")
+        mark = kind_mark(event.kind)
+        date_width = self._labels.date_width
+        date_text = self._labels.dates[index]
+        if len(date_text) > date_width:
+            date_text = date_text[: date_width - 1] + "…"
+        agencies = self._labels.agencies[index]
+        # Short names get at most a quarter of the row, and none on a very narrow one.
+        agency_room = 0 if width < 50 else min(len(agencies), max(8, width // 4))
+        fixed = 2 + date_width + 1 + 2  # cursor mark, space, date, space, glyph, space
+        title_room = max(1, width - fixed - (agency_room + 1 if agency_room else 0))
+        title = Text(one_line(event.title), no_wrap=True)
+        title.truncate(title_room, overflow="ellipsis", pad=True)
+        # Cursor colours win over the kind's colour so the cursor row reads as one bar.
+        glyph_style = base if cursor else base + component(f"timeline--tone-{mark.tone}")
+        segments = [
+            Segment(CURSOR_MARK if cursor else " ", base),
+            Segment(" ", base),
+            Segment(
+                date_text.ljust(date_width), base if cursor else base + component("timeline--date")
+            ),
+            Segment(" ", base),
+            Segment(mark.glyph, glyph_style),
+            Segment(" ", base),
+            Segment(title.plain, base),
+        ]
+        if agency_room:
+            short = Text(agencies, no_wrap=True)
+            short.truncate(agency_room, overflow="ellipsis")
+            agency_style = base if cursor else base + component("timeline--agencies")
+            segments.append(Segment(" " + short.plain.rjust(agency_room), agency_style))
+        return Strip(segments).crop_extend(0, width, base).simplify()

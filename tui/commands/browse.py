@@ -1,0 +1,68 @@
+"""`watchline [PATH ...]`: the timeline explorer (the Textual app).
+
+Everything that can be checked before the terminal switches to the app is checked here,
+so a mistyped path or date is one line on stderr and exit code 2, not a screen to escape.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from pathlib import Path
+
+from tui.commands import CommandError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The TUI's options live in tui.cli (it is the default command); nothing to add."""
+
+
+def parse_as_of(text: str | None) -> datetime.date:
+    """``--as-of`` as a day: today when absent, else the last day an EDTF date allows.
+
+    "As of 2018" means "by the end of 2018": a rating or deadline anywhere in 2018 counts.
+    """
+    if not text:
+        return datetime.date.today()
+    from tui.model.edtf import EDTFError, parse_edtf
+
+    try:
+        date = parse_edtf(text)
+    except EDTFError as error:
+        raise CommandError(f"--as-of: {error}") from None
+    if date.upper == datetime.date.max:
+        raise CommandError(f"--as-of: {text!r} has an open end; give a date")
+    return date.upper
+
+
+def check_paths(paths: list[str]) -> list[Path]:
+    """The PATH arguments as paths, refusing any that does not exist."""
+    checked = []
+    for text in paths:
+        path = Path(text)
+        if not path.exists():
+            raise CommandError(f"{text}: no such file or directory")
+        checked.append(path)
+    return checked
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the app on ``args.paths`` (the bundled log when none); its exit code."""
+    paths = check_paths(list(args.paths or []))
+    as_of = parse_as_of(getattr(args, "as_of", None))
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        raise CommandError("the timeline needs a terminal; for a pipe use `watchline list` instead")
+    from tui.app.app import WatchlineApp
+
+    app = WatchlineApp(
+        paths,
+        query=args.filter or "",
+        as_of=as_of,
+        read_only=bool(getattr(args, "read_only", False)),
+    )
+    app.run()
+    # The problems stay readable in the terminal after the app's screen is gone.
+    for line in app.problems:
+        print(line, file=sys.stderr)
+    return app.return_code or 0
