@@ -106,6 +106,7 @@ async def test_a_pledge_kept_later_is_not_overdue_once_rated():
         await pilot.pause()
         text = pane_text(app.query_one(DetailPane))
     assert "Status    kept (as of 1 May 2019)" in text
+    assert "Overdue   no (kept)" in text
     assert "overdue by" not in text
     assert "after the as-of date" not in text
 

@@ -34,8 +34,8 @@ from tui.model.display import (
     format_money,
     person_display,
 )
-from tui.model.log import Collection, Event, Pledge
-from tui.model.pledges import describe_overdue, overdue_days, status_at
+from tui.model.log import SETTLED_STATUSES, Collection, Event, Pledge
+from tui.model.pledges import describe_overdue, due_bound, overdue_days, status_at
 
 LABEL_WIDTH = 10
 
@@ -304,14 +304,18 @@ class DetailPane(VerticalScroll):
         status = status_at(pledge, self._as_of)
         lines.append(self._label("Status", f"{status} (as of {day_words(self._as_of)})"))
         days = overdue_days(event, self._as_of)
-        if days is not None and days > 0:
+        bound = due_bound(pledge)
+        if days is not None:
+            late = describe_overdue(days, due=bound)
+            lines.append(self._label("Overdue", Content.styled(late, self._style("overdue"))))
+        elif bound is not None:
+            settled = status in SETTLED_STATUSES
             lines.append(
                 self._label(
-                    "Overdue", Content.styled(describe_overdue(days), self._style("overdue"))
+                    "Overdue",
+                    f"no ({status})" if settled else f"not yet (due by {day_words(bound)})",
                 )
             )
-        elif days is not None:
-            lines.append(self._label("Overdue", describe_overdue(days)))
         if pledge.ratings:
             lines.append(self._label("Ratings", ""))
             for rating in pledge.ratings:
