@@ -413,3 +413,24 @@ def test_a_log_with_problems_is_not_written(tmp_path):
 def test_insert_rating_matches_the_files_layout(before, after):
     new_text, _, _ = insert_rating(before, "p", NewRating("kept", "2020"))
     assert new_text == after
+
+
+def test_an_event_that_uses_an_anchor_from_elsewhere_is_still_rated():
+    # The event's own lines cannot be parsed alone (the alias points outside them), so
+    # the whole document is parsed instead; the result is the same kind of insert.
+    text = (
+        "common: &common [s1]\nevents:\n  - id: p\n    kind: pledge\n    sources: *common\n"
+        "    pledge:\n      due: 2019\n  - id: q\n    kind: meeting\n"
+    )
+    new_text, index, added = insert_rating(text, "p", NewRating("kept", "2020"))
+    assert (index, added) == (7, ["      ratings:", "        - {status: kept, as_of: 2020}"])
+    assert without(new_text, index, added) == text.splitlines()
+
+
+def test_keys_after_events_end_the_last_event():
+    text = (
+        "events:\n- id: p\n  kind: pledge\n  pledge:\n    due: 2019\nsources:\n  s1: {title: S}\n"
+    )
+    new_text, index, added = insert_rating(text, "p", NewRating("broken", "2020-01"))
+    assert (index, added) == (5, ["    ratings:", "    - {status: broken, as_of: 2020-01}"])
+    assert without(new_text, index, added) == text.splitlines()
