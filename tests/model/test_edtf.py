@@ -390,6 +390,8 @@ def _documented_stricter(text: str, oracle: object) -> bool:
     kind = type(oracle).__name__
     if kind.startswith(("Level2", "Partial", "LongYear")):
         return True  # EDTF level 2 (seasons 25-41, X inside a date, partial qualifiers)
+    if re.search(r"-2[1-4][~?%]", text):
+        return True  # a qualified season (edtf refuses "2018-21~" alone, accepts it in "../")
     if "/" in text and "X" in text:
         return True  # unspecified digits inside an interval (level 2)
     if "-02-29" in text:
