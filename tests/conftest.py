@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 from pathlib import Path
 
@@ -25,13 +24,7 @@ def shared_dir() -> Path:
     return SHARED
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run ``async def`` tests (Textual's Pilot) on asyncio with anyio's pytest plugin."""
-    for item in items:
-        if inspect.iscoroutinefunction(getattr(item, "function", None)):
-            item.add_marker(pytest.mark.anyio)
-
-
 @pytest.fixture
 def anyio_backend() -> str:
+    """Async tests (Textual's Pilot) run on asyncio only, not on every anyio backend."""
     return "asyncio"

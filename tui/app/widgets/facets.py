@@ -74,7 +74,7 @@ class FacetPanel(OptionList):
         background: $surface;
         height: 1fr;
         max-height: 100%;
-        &:focus { background-tint: $foreground 4%; }
+        &:focus { border: none; background-tint: $foreground 4%; }
         & > .facet-panel--heading { text-style: bold; color: $text-accent; }
         & > .facet-panel--count { color: $text-muted; }
         & > .facet-panel--active { text-style: bold; color: $text-success; }
