@@ -29,6 +29,7 @@ first: a C parser must never see unbounded nesting.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import math
@@ -636,6 +637,8 @@ class FilePart:
     events: list[tuple[Event, Path_]] = field(default_factory=list)
     # (registry, id, path of the reference): checked once every file is built.
     refs: list[tuple[str, str, Path_]] = field(default_factory=list)
+    # Ids of events that have problems of their own (and so are not in ``events``).
+    broken_event_ids: set[str] = field(default_factory=set)
 
 
 class Builder:
@@ -984,6 +987,9 @@ class Builder:
             before = len(self.problems)
             values = self.fields(item, spec, item_path, what)
             if len(self.problems) != before:
+                if isinstance(raw_id, str):
+                    # Its own problems are reported; links to it should not be too.
+                    self.part.broken_event_ids.add(raw_id)
                 continue
             line, col = (
                 positions[index] if index < len(positions) else self.locator.locate(item_path)
@@ -1062,6 +1068,14 @@ def load_file(
     return part, builder.problems, True
 
 
+def _differing_field(first: Any, second: Any) -> str:
+    """ " (its 'name' differs)" for two registry entries with the same id."""
+    for spec_field in dataclasses.fields(first):
+        if getattr(first, spec_field.name) != getattr(second, spec_field.name):
+            return f" (its {_quote(spec_field.name.rstrip('_'))} differs)"
+    return ""
+
+
 def _merge(parts: list[FilePart], problems: list[Problem]) -> Collection:
     """Unite the parts' registries and events; record conflicts and unknown references."""
     registries: dict[str, dict[str, tuple[Any, FilePart, Path_]]] = {
@@ -1082,7 +1096,8 @@ def _merge(parts: list[FilePart], problems: list[Problem]) -> Collection:
                         Problem(
                             part.file,
                             *at,
-                            f"{NOUNS[name]} {_quote(entry_id)} is defined differently at {where}",
+                            f"{NOUNS[name]} {_quote(entry_id)} is defined differently at "
+                            f"{where}{_differing_field(first[0], obj)}",
                         )
                     )
     events: list[Event] = []
@@ -1103,7 +1118,7 @@ def _merge(parts: list[FilePart], problems: list[Problem]) -> Collection:
             seen[event.id] = event
             events.append(event)
     known: dict[str, Any] = {name: merged for name, merged in registries.items()}
-    known["events"] = seen
+    known["events"] = set(seen).union(*(part.broken_event_ids for part in parts))
     kinds = set(BUILTIN_KINDS) | set(registries["kinds"])
     for part in parts:
         for registry, ref_id, path in part.refs:

@@ -1,0 +1,51 @@
+"""``watchline validate PATH...``: check logs and print every problem.
+
+Each problem goes to stderr as ``FILE:LINE:COL: error: MESSAGE`` (sorted, all of them at
+once); a valid set of logs prints one summary line per file to stdout. Exit 0 when valid,
+1 when there are problems, 2 for a usage error or a file that cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui.commands import CommandError
+from tui.model.text import printable
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="log files or folders of *.yaml/*.yml; several are checked together "
+        "(references may cross files, event ids must be unique across them)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate ``args.paths`` as one merged collection; return the exit status."""
+    from tui.model.loader import PathError, expand_paths, load_paths
+
+    try:
+        files = expand_paths(args.paths)
+    except PathError as error:
+        raise CommandError(printable(str(error)), exit_code=2) from None
+    result = load_paths(files)
+    for problem in result.problems:
+        print(str(problem), file=sys.stderr)
+    if result.unreadable:
+        names = ", ".join(printable(name) for name in result.unreadable)
+        raise CommandError(f"cannot read {names}", exit_code=2)
+    if result.problems or result.collection is None:
+        count = len(result.problems)
+        print(f"{count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        return 1
+    per_file: dict[str, int] = {str(path): 0 for path in files}
+    for event in result.collection.events:
+        if event.location is not None:
+            per_file[event.location.file] = per_file.get(event.location.file, 0) + 1
+    for name, count in per_file.items():
+        print(f"{printable(name)}: {count} event{'s' if count != 1 else ''}, valid")
+    return 0
