@@ -187,6 +187,7 @@ INVALID = [
     ("201X/2018", "cannot be used inside an interval", "2010/2018"),
     ("1950/19XX~", "cannot be used inside an interval", "1950/1999~"),
     ("2017-12-XX/..", "cannot be used inside an interval", "2017-12/.."),
+    ("201X/2000", "write the years or months they stand for", None),
 ]
 
 
@@ -412,7 +413,8 @@ def _struct_to_date_safe(oracle: object, name: str) -> datetime.date | None:
         return None
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# edtf takes 5-10 ms a parse: 120 examples keep this test to a couple of seconds.
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edtf_like())
 def test_agrees_with_the_edtf_package(text: str) -> None:
     edtf = pytest.importorskip("edtf")
