@@ -573,7 +573,7 @@ def parse_text(text: str, file: str, progress: Callable[[int], None] | None = No
 def _describe(value: Any) -> str:
     """What a value is, in a reader's words, for "must be X, got Y"."""
     if value is None:
-        return "nothing (the value is empty)"
+        return "nothing (the value is empty: remove the line or give it a value)"
     if isinstance(value, bool):
         return f"{'true' if value else 'false'} (a yes/no value)"
     if isinstance(value, int | float):
@@ -742,7 +742,8 @@ class Builder:
             else:
                 self.problem(
                     path,
-                    f"the format version must be the number {FORMAT_VERSION}, got {_describe(value)}",
+                    f"the format version must be the number {FORMAT_VERSION}, got "
+                    f"{_describe(value)} (write 'watchline: {FORMAT_VERSION}', no quotes)",
                 )
             return _INVALID
         if kind in ("text", "url"):
@@ -767,10 +768,11 @@ class Builder:
             return ref_id
         if kind in ("refs", "texts"):
             if not isinstance(value, list):
-                example = "[bpd]" if kind == "refs" else "[BPD]"
-                self.problem(
-                    path, f"{name} must be a list such as {example}, got {_describe(value)}"
-                )
+                if isinstance(value, str):
+                    hint = f"; write [{value}]"
+                else:
+                    hint = "; write it in brackets, e.g. [bpd]" if kind == "refs" else ""
+                self.problem(path, f"{name} must be a list, got {_describe(value)}{hint}")
                 return _INVALID
             items = []
             ok = True
@@ -802,7 +804,8 @@ class Builder:
                     items.append(ref_id)
             if len(value) < spec_field.min_items:
                 noun = NOUNS.get(spec_field.ref or "", "item")
-                self.problem(path, f"{what} needs at least {spec_field.min_items} {noun} in {name}")
+                least = "one" if spec_field.min_items == 1 else str(spec_field.min_items)
+                self.problem(path, f"{what} needs at least {least} {noun} in {name}")
                 ok = False
             return tuple(items) if ok else _INVALID
         if kind == "date":
