@@ -55,48 +55,62 @@ def event_source_ids(event: Event) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-def _event_strings(collection: Collection, event: Event) -> Iterable[str | None]:
-    yield event.title
-    yield event.summary
-    yield event.place
-    yield event.note
-    for quote in event.quotes:
-        yield quote.text
+# Separates the fields of one event's folded text. Not white space (fold() keeps it) and
+# never in a folded query word or phrase, so no match spans the end of one field and the
+# start of the next.
+FIELD_SEPARATOR = "\x00"
+
+
+def own_strings(event: Event) -> list[str]:
+    """The event's own searchable text: what is not a name from a registry."""
+    strings = [event.title, event.summary, event.place, event.note]
+    strings.extend(quote.text for quote in event.quotes)
     if event.grant is not None:
-        yield event.grant.purpose
+        strings.append(event.grant.purpose)
     if event.rollout is not None:
-        yield event.rollout.unit
-        yield from event.rollout.where
+        strings.append(event.rollout.unit)
+        strings.extend(event.rollout.where)
     if event.pledge is not None:
-        for rating in event.pledge.ratings:
-            yield rating.note
-    kind = collection.kinds.get(event.kind)
-    yield kind.label if kind is not None else event.kind
-    for agency_id in event_agency_ids(event):
-        agency = collection.agencies.get(agency_id)
-        if agency is not None:
-            yield agency.name
-            yield from agency.aliases
-    for person_id in event_person_ids(event):
-        person = collection.people.get(person_id)
-        if person is not None:
-            yield person.name
-            yield from person.aliases
-    for topic_id in event.topics:
-        topic = collection.topics.get(topic_id)
-        if topic is not None:
-            yield topic.label
-    for source_id in event_source_ids(event):
-        source = collection.sources.get(source_id)
-        if source is not None:
-            yield source.title
-            yield source.publisher
+        strings.extend(rating.note for rating in event.pledge.ratings)
+    return [s for s in strings if s]
+
+
+def fold_fields(strings: Iterable[str | None]) -> str:
+    """Several fields folded into one searchable string, kept apart by FIELD_SEPARATOR."""
+    return fold(FIELD_SEPARATOR.join(s for s in strings if s))
+
+
+def registry_names(collection: Collection) -> dict[str, dict[str, str]]:
+    """Per field, each registry entry's searchable names folded into one string.
+
+    An event's text search also looks here: the names of its agencies and people (and
+    their aliases), its topics' labels, its kind's label, its sources' titles and
+    publishers. They are matched once per entry rather than once per event.
+    """
+    c = collection
+    return {
+        "agency": {a.id: fold_fields((a.name, *a.aliases)) for a in c.agencies.values()},
+        "person": {p.id: fold_fields((p.name, *p.aliases)) for p in c.people.values()},
+        "topic": {t.id: fold_fields((t.label,)) for t in c.topics.values()},
+        "kind": {k.id: fold_fields((k.label,)) for k in c.kinds.values()},
+        "source": {s.id: fold_fields((s.title, s.publisher)) for s in c.sources.values()},
+    }
 
 
 def event_search_text(collection: Collection, event: Event) -> str:
-    """The folded text a bare word or phrase is looked for in, one line per field.
+    """All the folded text a bare word or phrase is looked for in, for one event.
 
-    Fields are joined with newlines, which a folded query never contains, so a phrase
-    never matches across the end of one field and the start of the next.
+    The engine does not build this per event (it matches registry names once); this is
+    the plain definition, for a single event or a test.
     """
-    return "\n".join(fold(s) for s in _event_strings(collection, event) if s)
+    names = registry_names(collection)
+    parts = [fold_fields(own_strings(event))]
+    for field_name, ids in (
+        ("kind", (event.kind,)),
+        ("agency", event_agency_ids(event)),
+        ("person", event_person_ids(event)),
+        ("topic", event.topics),
+        ("source", event_source_ids(event)),
+    ):
+        parts.extend(names[field_name][i] for i in ids if i in names[field_name])
+    return FIELD_SEPARATOR.join(p for p in parts if p)
