@@ -1,0 +1,250 @@
+"""Hostile files: each is refused quickly with a positioned problem, never run or crashed on."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tui.model.loader as loader
+from tui.model.loader import LoadResult, load_paths
+
+VALID = """\
+watchline: 1
+title: T
+sources:
+  s1: {title: One}
+events:
+  - id: e1
+    date: 2017
+    kind: other
+    title: A
+    sources: [s1]
+"""
+
+# What must never reach a terminal through a message.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# The classic "billion laughs": 9 levels of 9 aliases, 387 million strings when expanded.
+BILLION_LAUGHS = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+@pytest.fixture
+def load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+
+    def _load(content: str | bytes) -> LoadResult:
+        path = tmp_path / "log.yaml"
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        path.write_bytes(content)
+        return load_paths(["log.yaml"])
+
+    return _load
+
+
+def lines(result: LoadResult) -> list[str]:
+    return [str(problem) for problem in result.problems]
+
+
+def timed(load, content: str | bytes) -> tuple[list[str], float]:
+    start = time.perf_counter()
+    result = load(content)
+    return lines(result), time.perf_counter() - start
+
+
+def test_billion_laughs_refused_fast(load):
+    problems, seconds = timed(load, BILLION_LAUGHS)
+    assert problems == [
+        "log.yaml:5:8: error: aliases expand this file by more than 10,000 nodes; "
+        "write the data out instead of repeating it with aliases"
+    ]
+    assert seconds < 1.0
+
+
+def test_a_few_aliases_are_fine(load):
+    text = VALID + "  - id: e2\n    date: 2018\n    kind: other\n    title: B\n"
+    text = text.replace("sources: [s1]\n", "sources: &cited [s1]\n", 1) + "    sources: *cited\n"
+    result = load(text)
+    assert result.problems == []
+    assert [e.sources for e in result.collection.events] == [("s1",), ("s1",)]  # type: ignore[union-attr]
+
+
+def test_60kb_of_brackets_refused_before_parsing(load):
+    problems, seconds = timed(load, "[" * 60_000)
+    assert problems == ["log.yaml:1:101: error: brackets nested more than 100 deep; not a log"]
+    assert seconds < 1.0
+
+
+def test_deep_nesting_hidden_from_the_quick_scan_is_caught_by_the_parser(load):
+    # Quoted "]" make the bracket scan undercount; the parser stage counts exactly.
+    text = "a: " + '[ "]", ' * 150 + "x" + "]" * 150 + "\n"
+    problems, seconds = timed(load, text)
+    assert problems == ["log.yaml:1:697: error: nested more than 100 deep; not a log"]
+    assert seconds < 2.0
+
+
+def test_deep_block_nesting(load):
+    problems, _ = timed(load, "- " * 150 + "x\n")
+    assert problems == ["log.yaml:1:201: error: nested more than 100 deep; not a log"]
+
+
+def test_python_tags_are_refused_and_never_run(load, tmp_path: Path):
+    marker = tmp_path / "pwned"
+    text = VALID.replace("title: T", f'title: !!python/object/apply:os.system ["touch {marker}"]')
+    assert lines(load(text)) == [
+        "log.yaml:2:8: error: YAML tag '!!python/object/apply:os.system' is not allowed; a log "
+        "holds only text, numbers, true/false, lists and mappings",
+    ]
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    ("snippet", "tag", "col"),
+    [
+        ("!!python/name:os.system x", "!!python/name:os.system", 8),
+        ("!custom {a: 1}", "!custom", 8),
+        ("!!binary aGVsbG8=", "!!binary", 8),
+        ("!!set {a, b}", "!!set", 8),
+    ],
+)
+def test_other_tags_are_refused(load, snippet: str, tag: str, col: int):
+    problems = lines(load(VALID.replace("title: T", f"title: {snippet}")))
+    assert problems[0].startswith(f"log.yaml:2:{col}: error: YAML tag '{tag}' is not allowed")
+
+
+def test_standard_scalar_tags_are_allowed(load):
+    result = load(VALID.replace("title: A", "title: !!str 2017"))
+    assert result.problems == []
+    assert result.collection.events[0].title == "2017"  # type: ignore[union-attr]
+
+
+def test_invalid_utf8_at_its_position(load):
+    content = VALID.replace("title: A", "title: caf\xe9").encode("latin-1")
+    assert lines(load(content)) == [
+        "log.yaml:9:15: error: invalid UTF-8 byte 0xE9; save the file as UTF-8"
+    ]
+
+
+def test_utf8_byte_order_mark_is_accepted(load):
+    assert load(b"\xef\xbb\xbf" + VALID.encode()).problems == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("\x1b", "U+001B"),
+        ("\x00", "U+0000"),
+        ("\x7f", "U+007F"),
+        ("\x85", "U+0085"),
+        ("\x9b", "U+009B"),
+    ],
+)
+def test_raw_control_characters_at_their_position(load, raw: str, name: str):
+    text = VALID.replace("title: A", f"title: A{raw}[2J")
+    assert lines(load(text)) == [
+        f"log.yaml:9:13: error: control character {name} in the file; "
+        "a log holds only printable text"
+    ]
+
+
+def test_control_characters_through_escapes_are_refused(load):
+    text = VALID.replace("title: A", 'title: "\\e[2J\\x9b31m"')
+    problems = lines(load(text))
+    assert problems == [
+        "log.yaml:9:12: error: text holds control character U+001B (written as an escape); "
+        "a log holds only printable text"
+    ]
+
+
+def test_messages_never_carry_control_characters(load):
+    # An unknown key spelt with escapes would be quoted in its message.
+    text = VALID.replace("title: A", 'title: A\n    "ti\\etle\\u202e": x')
+    problems = lines(load(text))
+    assert problems
+    assert not any(CONTROL.search(p) for p in problems)
+    assert "\u202e" not in "".join(problems)
+
+
+def test_size_cap(load, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(loader, "MAX_BYTES", 64)
+    assert lines(load(VALID)) == [
+        "log.yaml:1:1: error: the file is 0 MiB; a log may be at most 0 MiB "
+        "(split it into several files)"
+    ]
+
+
+def test_size_cap_message_in_mebibytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(loader, "MAX_BYTES", 2**20)
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as out:
+        out.truncate(3 * 2**20)  # sparse: no need to write 3 MiB
+    result = load_paths([path])
+    assert [p.message for p in result.problems] == [
+        "the file is 3 MiB; a log may be at most 1 MiB (split it into several files)"
+    ]
+
+
+def test_second_document_refused(load):
+    assert lines(load(VALID + "---\nwatchline: 1\n")) == [
+        "log.yaml:11:1: error: a log file holds one YAML document; remove this second one "
+        "(or put it in a file of its own)"
+    ]
+
+
+def test_unknown_alias(load):
+    assert lines(load(VALID.replace("title: A", "title: *nowhere"))) == [
+        "log.yaml:9:12: error: unknown alias *nowhere"
+    ]
+
+
+def test_merge_keys_refused(load):
+    text = VALID.replace("  s1: {title: One}", "  s1: &one {title: One}\n  s2: {<<: *one}")
+    assert lines(load(text)) == [
+        "log.yaml:5:8: error: merge keys ('<<') are not supported; write the fields out"
+    ]
+
+
+def test_complex_keys_refused(load):
+    assert lines(load(VALID.replace("title: T", "? [a, b]\n: T\ntitle: T"))) == [
+        "log.yaml:2:3: error: a key must be plain text, not a list or mapping"
+    ]
+
+
+YAMLISH = st.text(alphabet=":-[]{}#&*!|>'\"\n ,?ab1~%@`\t\\.0", max_size=120)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=YAMLISH)
+def test_random_yamlish_text_never_raises(load, text: str):
+    result = load(text)
+    assert result.collection is None or result.problems == []
+    for problem in result.problems:
+        assert not problem.message.startswith("internal error"), problem
+        assert problem.line >= 1 and problem.col >= 1
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=80))
+def test_random_bytes_after_a_valid_head_never_raise(load, data: bytes):
+    result = load(VALID.encode() + data)
+    for problem in result.problems:
+        assert not problem.message.startswith("internal error"), problem
