@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from textual.app import App, ComposeResult
 
 from tests.app.conftest import sample_collection
@@ -17,6 +18,9 @@ from tui.app.widgets.timeline import (
     event_labels,
 )
 from tui.model.log import Collection
+
+# Pilot tests are coroutines: anyio's pytest plugin runs them on asyncio.
+pytestmark = pytest.mark.anyio
 
 
 class TimelineApp(App[None]):

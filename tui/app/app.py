@@ -289,8 +289,11 @@ class WatchlineApp(App[None]):
 
     def on_resize(self) -> None:
         # Hidden panes are not kept up to date; fill them when the terminal widens.
-        self.call_after_refresh(self._show_detail, self.timeline.cursor)
-        self.call_after_refresh(self._refresh_facets)
+        self.call_after_refresh(self._sync_hidden_panes)
+
+    def _sync_hidden_panes(self) -> None:
+        self._show_detail(self.timeline.cursor)
+        self._refresh_facets()
 
     def go_to_event(self, event_id: str) -> bool:
         """Move the cursor to ``event_id``; say so when the query hides it."""
@@ -359,9 +362,7 @@ class WatchlineApp(App[None]):
         if self.layout_mode == "wide":
             self.query_one("#facets", FacetPanel).focus()
             return
-        overlay = FacetsOverlay()
-        self.push_screen(overlay)
-        overlay.query_one(FacetPanel).refresh_counts(self.engine, self._query)
+        self.push_screen(FacetsOverlay(self.engine, self._query))
 
     def action_jump_to_date(self) -> None:
         def jump(day: datetime.date | None) -> None:

@@ -23,14 +23,17 @@ from tui.app.widgets.detail import DetailPane
 from tui.app.widgets.facets import FacetPanel
 from tui.model.edtf import EDTFError, parse_edtf
 from tui.model.log import Collection, Event
+from tui.model.query import Query, QueryEngine
 from tui.model.text import printable
 
 
 class DetailOverlay(ModalScreen[None]):
     """The detail pane over the whole timeline (narrow terminals); escape closes it."""
 
+    # A modal screen hides the app's bindings: the ones that make sense here come back.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="overlay.close"),
+        Binding("backspace", "app.back", "Back", id="overlay.back"),
     ]
 
     DEFAULT_CSS = """
@@ -66,6 +69,7 @@ class FacetsOverlay(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f", "dismiss", "Close", id="overlay.close"),
+        Binding("c", "app.clear_query", "Clear", id="overlay.clear-query"),
     ]
 
     DEFAULT_CSS = """
@@ -75,12 +79,18 @@ class FacetsOverlay(ModalScreen[None]):
     }
     """
 
+    def __init__(self, engine: QueryEngine, query: Query) -> None:
+        super().__init__()
+        self._engine, self._query = engine, query
+
     def compose(self) -> ComposeResult:
         yield FacetPanel(id="overlay-facets")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(FacetPanel).focus()
+        panel = self.query_one(FacetPanel)
+        panel.refresh_counts(self._engine, self._query)
+        panel.focus()
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -261,6 +261,10 @@ class Timeline(ScrollView, can_focus=True):
         self._heading_rows: list[int] = []
         self._year_rows: list[int] = []
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        # The event the user last put the cursor on. A filter that hides it moves the
+        # cursor, but the next filter that shows it again returns there: typing a query
+        # letter by letter passes through queries that hide it for a moment.
+        self._anchor: int | None = None
 
     # -- data -------------------------------------------------------------------------------
 
@@ -282,13 +286,15 @@ class Timeline(ScrollView, can_focus=True):
         self._collection = collection
         self._labels = labels if labels is not None else event_labels(collection)
         self.set_reactive(Timeline.cursor, None)
+        self._anchor = None
         self.show(range(len(collection.events)))
 
     def show(self, indexes: Sequence[int]) -> None:
         """Show only the events ``indexes`` (timeline order), keeping the cursor's event.
 
-        When the cursor's event is filtered out, the cursor goes to the nearest shown
-        event after it (or the last one); either way it is scrolled into view.
+        The cursor stays on the event the user last chose while it is shown; when it is
+        filtered out, the cursor goes to the nearest shown event after it (or the last
+        one); either way it is scrolled into view.
         """
         if self._collection is None:
             return
@@ -299,12 +305,13 @@ class Timeline(ScrollView, can_focus=True):
         self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows))
         old = self.cursor
+        anchor = self._anchor if self._anchor is not None else old
         if not self._shown:
             new = None
-        elif old is None:
+        elif anchor is None:
             new = self._shown[0]
         else:
-            position = min(bisect_left(self._shown, old), len(self._shown) - 1)
+            position = min(bisect_left(self._shown, anchor), len(self._shown) - 1)
             new = self._shown[position]
         # set_reactive: the whole widget repaints below, no need for the per-line refresh.
         self.set_reactive(Timeline.cursor, new)
@@ -340,6 +347,7 @@ class Timeline(ScrollView, can_focus=True):
         return value if self._position(value) is not None else self.cursor
 
     def watch_cursor(self, old: int | None, new: int | None) -> None:
+        self._anchor = new
         for event_index in (old, new):
             row = self.row_of(event_index)
             if row is not None:

@@ -1,0 +1,307 @@
+"""The whole app driven as a user would: keys, the query line, facets, links, layouts."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from tests.app.conftest import AS_OF, sample_collection
+from tui.app.app import WatchlineApp
+from tui.app.overlays import DetailOverlay, FacetsOverlay, JumpToDateScreen
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.pledge_board import PledgeBoard
+from tui.app.widgets.detail import DetailPane
+from tui.app.widgets.facets import FacetPanel
+from tui.app.widgets.timeline import Timeline
+from tui.model.log import Collection
+
+# Pilot tests are coroutines: anyio's pytest plugin runs them on asyncio.
+pytestmark = pytest.mark.anyio
+
+
+def make_app(collection: Collection | None = None, **options: object) -> WatchlineApp:
+    return WatchlineApp(
+        collection=collection or sample_collection(),
+        as_of=AS_OF,
+        remember=False,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def cursor_id(app: WatchlineApp) -> str | None:
+    cursor = app.timeline.cursor
+    assert app.collection is not None
+    return None if cursor is None else app.collection.events[cursor].id
+
+
+def count_text(app: WatchlineApp) -> str:
+    return str(app.query_one("#query-count").render())
+
+
+async def test_the_first_screen_shows_every_event_and_the_count() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert len(app.timeline.shown) == 12
+        assert count_text(app) == "12 of 12 events"
+        assert app.focused is app.timeline
+        assert cursor_id(app) == "state-law"
+        assert app.query_one("#detail", DetailPane).event is app.collection.events[0]
+
+
+async def test_slash_searches_as_you_type_and_escape_returns_to_the_timeline() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"negron")
+        await pilot.pause()
+        shown = [app.collection.events[i].id for i in app.timeline.shown]
+        assert shown == ["negron-shooting", "court-ruling"]
+        assert count_text(app) == "2 of 12 events"
+        await pilot.press("escape")
+        assert app.focused is app.timeline
+        assert app.query_text == "negron"
+
+
+async def test_enter_in_the_query_line_returns_to_the_timeline() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"kind:pledge", "enter")
+        await pilot.pause()
+        assert app.focused is app.timeline
+        assert cursor_id(app) == "pledge-funding"
+
+
+async def test_a_malformed_query_shows_its_error_in_place_and_keeps_the_last_result() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        bar = app.query_bar
+        bar.input.value = "agency:bpd"  # as if pasted
+        await pilot.pause()
+        assert len(app.timeline.shown) == 8
+        bar.input.value = "agency:bpd agnecy:usdoj"
+        await pilot.pause()
+        assert bar.has_class("-error")
+        error = str(app.query_one("#query-error").render())
+        assert "agnecy" in error and "last good result" in error
+        assert len(app.timeline.shown) == 8  # the last good result
+        assert app.query_text == "agency:bpd"
+        bar.input.value = "agency:usdoj"
+        await pilot.pause()
+        assert not bar.has_class("-error")
+        assert len(app.timeline.shown) == 3
+
+
+async def test_filter_option_starts_with_the_query_and_c_clears_it() -> None:
+    app = make_app(query="agency:usdoj")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.query_bar.text == "agency:usdoj"
+        assert count_text(app) == "3 of 12 events"
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.query_bar.text == ""
+        assert len(app.timeline.shown) == 12
+
+
+async def test_the_cursor_stays_on_its_event_when_the_query_keeps_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.timeline.cursor = app.collection.index["trooper-rollout"]
+        await pilot.press("slash", *"agency:usdoj", "escape")
+        await pilot.pause()
+        assert cursor_id(app) == "trooper-rollout"
+
+
+async def test_toggling_a_facet_value_edits_the_query() -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        panel = app.query_one("#facets", FacetPanel)
+        assert app.focused is panel
+        await pilot.press("down")
+        while panel.highlighted is not None and panel.highlighted < 1:
+            await pilot.press("down")  # past the "Agency" heading
+        await pilot.press("enter")  # the first agency: BPD, 8 events
+        await pilot.pause()
+        assert app.query_text == "agency:bpd"
+        assert len(app.timeline.shown) == 8
+        panel.post_message(FacetPanel.Toggled(panel, "agency", "bpd"))
+        await pilot.pause()
+        assert app.query_text == ""
+        assert len(app.timeline.shown) == 12
+
+
+async def test_enter_follows_a_related_link_and_backspace_comes_back() -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.timeline.cursor = app.collection.index["negron-shooting"]
+        await pilot.pause()
+        await pilot.press("enter")
+        detail = app.query_one("#detail", DetailPane)
+        assert detail.has_focus_within
+        related = detail.query_one("#detail-related")
+        related.focus()
+        await pilot.pause()
+        assert detail.related_ids[0] == "conect-forum"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert cursor_id(app) == "conect-forum"
+        assert app.back_stack == ["negron-shooting"]
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert cursor_id(app) == "negron-shooting"
+        assert app.back_stack == []
+
+
+async def test_a_link_to_an_event_the_query_hides_says_so() -> None:
+    app = make_app(query="kind:shooting")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        detail = app.query_one("#detail", DetailPane)
+        detail.post_message(DetailPane.FollowRelated(detail, "conect-forum"))
+        await pilot.pause()
+        assert cursor_id(app) == "negron-shooting"
+        assert app.back_stack == []
+        assert any("hides" in n.message for n in app._notifications)
+
+
+@pytest.mark.parametrize(
+    ("size", "facets", "detail"),
+    [
+        ((80, 24), False, False),
+        ((79, 40), False, False),
+        ((100, 30), False, True),
+        ((160, 50), True, True),
+    ],
+)
+async def test_the_layout_follows_the_terminal_size(
+    size: tuple[int, int], facets: bool, detail: bool
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert app.query_one("#facets").display is facets
+        assert app.query_one("#detail").display is detail
+        timeline = app.query_one(Timeline)
+        if not detail:
+            assert timeline.size.width == size[0]
+
+
+async def test_on_a_small_terminal_details_and_facets_open_over_the_timeline() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailOverlay)
+        overlay_pane = app.screen.query_one(DetailPane)
+        assert overlay_pane.event is app.collection.events[1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, DetailOverlay)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FacetsOverlay)
+        panel = app.screen.query_one(FacetPanel)
+        assert app.focused is panel
+        await pilot.press("down")
+        while panel.highlighted is not None and panel.highlighted < 1:
+            await pilot.press("down")  # past the "Agency" heading
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_text == "agency:bpd"
+        assert len(app.timeline.shown) == 8
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.query_text == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+        assert app.focused is app.timeline
+
+
+async def test_related_links_in_the_overlay_follow_and_come_back() -> None:
+    app = make_app()
+    async with app.run_test(size=(70, 24)) as pilot:
+        app.timeline.cursor = app.collection.index["negron-shooting"]
+        await pilot.press("enter")
+        await pilot.pause()
+        pane = app.screen.query_one(DetailPane)
+        pane.post_message(DetailPane.FollowRelated(pane, "conect-forum"))
+        await pilot.pause()
+        assert cursor_id(app) == "conect-forum"
+        assert pane.event is app.collection.events[app.collection.index["conect-forum"]]
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert pane.event is app.collection.events[app.collection.index["negron-shooting"]]
+
+
+async def test_t_jumps_to_a_date_and_explains_a_date_it_cannot_read() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, JumpToDateScreen)
+        await pilot.press(*"May 2017", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, JumpToDateScreen)  # not EDTF: an error, a suggestion
+        assert str(app.screen.query_one("#jump-error").render())
+        assert app.screen.query_one("#jump-input", Input).value == "2017-05"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert cursor_id(app) == "negron-shooting"
+        await pilot.press("t", *"2018", "enter")
+        await pilot.pause()
+        assert cursor_id(app) == "doj-grant"
+        await pilot.press("t", "escape")
+        await pilot.pause()
+        assert cursor_id(app) == "doj-grant"
+
+
+async def test_p_opens_the_pledge_board_and_its_choice_moves_the_cursor() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PledgeBoard)
+        app.screen.dismiss("pledge-funding")
+        await pilot.pause()
+        assert cursor_id(app) == "pledge-funding"
+
+
+async def test_question_mark_opens_the_help() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+
+
+async def test_month_and_year_keys_work_from_the_app() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("right_curly_bracket")
+        assert cursor_id(app) == "negron-shooting"
+        await pilot.press("right_square_bracket")
+        assert cursor_id(app) == "summer-protests"
+        await pilot.press("G", "left_curly_bracket")
+        assert cursor_id(app) == "court-ruling"
+
+
+async def test_q_quits() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_read_only_is_kept_for_the_editing_keys() -> None:
+    app = make_app(read_only=True)
+    async with app.run_test(size=(100, 30)):
+        assert app.read_only is True
