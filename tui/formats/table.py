@@ -29,9 +29,13 @@ class Column:
 
     header: str
     cells: list[str] = field(default_factory=list)
-    flex: bool = False  # shrinks first (the title)
+    # When the table is too wide, columns give way in this order (lowest first), each
+    # down to its min_width: extras like agencies first, then the title, then the rest.
+    shrink_order: int = 2
     min_width: int = 4
     max_width: int | None = None
+    # Below this table width the column is left out rather than squeezed to nothing.
+    drop_below: int = 0
     align_right: bool = False
 
 
@@ -65,15 +69,16 @@ def _widths(columns: Sequence[Column], width: int) -> list[int]:
             natural = min(natural, max(column.max_width, cell_len(column.header)))
         widths.append(natural)
     excess = sum(widths) + len(GAP) * (len(columns) - 1) - width
-    # The flexible column gives way first, then the widest of the others, one cell at a time.
-    for i, column in enumerate(columns):
-        if excess <= 0:
-            break
-        if column.flex:
-            give = min(excess, widths[i] - column.min_width)
-            if give > 0:
-                widths[i] -= give
-                excess -= give
+    for order in sorted({column.shrink_order for column in columns}):
+        for i, column in enumerate(columns):
+            if excess <= 0:
+                break
+            if column.shrink_order == order:
+                give = min(excess, widths[i] - column.min_width)
+                if give > 0:
+                    widths[i] -= give
+                    excess -= give
+    # Still too wide: the widest column gives a cell at a time, down to one.
     while excess > 0:
         candidates = [i for i, column in enumerate(columns) if widths[i] > max(column.min_width, 1)]
         if not candidates:
@@ -86,6 +91,7 @@ def _widths(columns: Sequence[Column], width: int) -> list[int]:
 
 def render_table(columns: Sequence[Column], width: int) -> str:
     """The columns as aligned text no wider than ``width`` where the minimums allow."""
+    columns = [column for column in columns if width >= column.drop_below]
     widths = _widths(columns, width)
     rows = len(columns[0].cells) if columns else 0
     lines = []
@@ -107,8 +113,8 @@ def render_events(selection: Selection) -> str:
     collection = selection.collection
     date_col = Column("DATE", max_width=24, min_width=8)
     kind_col = Column("KIND", max_width=14, min_width=5)
-    title_col = Column("TITLE", flex=True, min_width=20)
-    agency_col = Column("AGENCIES", max_width=40, min_width=8)
+    title_col = Column("TITLE", shrink_order=1, min_width=20)
+    agency_col = Column("AGENCIES", shrink_order=0, max_width=40, min_width=10, drop_below=72)
     for event in selection.events:
         date_col.cells.append(one_line(event.date.display()))
         kind_col.cells.append(one_line(kind_label(collection, event.kind)))
@@ -119,7 +125,7 @@ def render_events(selection: Selection) -> str:
             names.append(agency_short_name(agency) if agency else agency_id)
         agency_col.cells.append(one_line(", ".join(names)))
     columns = [date_col, kind_col, title_col]
-    if any(agency_col.cells) and selection.width >= 60:
+    if any(agency_col.cells):
         columns.append(agency_col)
     return render_table(columns, selection.width)
 
@@ -131,9 +137,9 @@ def render_pledges(rows: list[Any], selection: Selection) -> str:
     due_col = Column("DUE", max_width=20, min_width=8)
     status_col = Column("STATUS", max_width=14, min_width=6)
     overdue_col = Column("OVERDUE", max_width=28, min_width=7)
-    by_col = Column("BY", max_width=22, min_width=6)
-    title_col = Column("PLEDGE", flex=True, min_width=20)
-    rated_col = Column("RATED", max_width=20, min_width=5)
+    by_col = Column("BY", shrink_order=0, max_width=22, min_width=8, drop_below=90)
+    title_col = Column("PLEDGE", shrink_order=1, min_width=24)
+    rated_col = Column("RATED", shrink_order=0, max_width=20, min_width=11, drop_below=120)
     for row in rows:
         record = row_record(row, selection.collection, selection.as_of)
         due_col.cells.append(one_line(record["due"] or "no due date"))
@@ -142,5 +148,5 @@ def render_pledges(rows: list[Any], selection: Selection) -> str:
         by_col.cells.append(one_line(record["by"] or ""))
         title_col.cells.append(one_line(record["title"]))
         rated_col.cells.append(one_line(record["last_rating"] or "never"))
-    columns = [due_col, status_col, overdue_col, by_col, title_col, rated_col]
+    columns = [due_col, status_col, overdue_col, by_col, rated_col, title_col]
     return render_table(columns, selection.width)
