@@ -68,14 +68,14 @@ async def test_every_facet_lists_its_values_with_counts():
         "▾ Year",
         "▾ Pledge status",
     ]
-    assert "  Bridgeport Police Department  2" in shown
-    assert "  U.S. Department of Justice  1" in shown
-    assert "  Funding  2" in shown
-    assert "  Pledge  2" in shown
-    assert "  2017  2" in shown and "  2018  2" in shown
+    assert "  2 Bridgeport Police Department" in shown
+    assert "  1 U.S. Department of Justice" in shown
+    assert "  2 Funding" in shown
+    assert "  2 Pledge" in shown
+    assert "  2 2017" in shown and "  2 2018" in shown
     # Pledge status at 1 Jun 2018: both pledges are overdue, neither has been kept yet.
-    assert "  Overdue  2" in shown
-    assert "  Not yet rated  2" in shown
+    assert "  2 Overdue" in shown
+    assert "  2 Not yet rated" in shown
 
 
 async def test_toggling_a_value_edits_the_query_and_counts_follow():
@@ -83,25 +83,25 @@ async def test_toggling_a_value_edits_the_query_and_counts_follow():
     async with app.run_test(size=(60, 60)) as pilot:
         await pilot.pause()
         panel = app.query_one(FacetPanel)
-        panel.highlighted = row_of(panel, "  Grant  1")
+        panel.highlighted = row_of(panel, "  1 Grant")
         await pilot.press("enter")
         await pilot.pause()
         assert app.toggled == [("kind", "grant")]
         assert app.query_text == "kind:grant"
         shown = lines(panel)
         # The grant is now active, ticked; the other kinds still show what adding them gives.
-        assert "✓ Grant  1" in shown
-        assert "  Pledge  2" in shown
+        assert "✓ 1 Grant" in shown
+        assert "  2 Pledge" in shown
         # Other facets count only the grant: BPD has no grant, so it is gone.
         assert not any("Bridgeport Police Department" in line for line in shown)
-        assert "  U.S. Department of Justice  1" in shown
+        assert "  1 U.S. Department of Justice" in shown
         assert "▾ Kind  (1 chosen)" in shown
         # The highlight stayed on the value that was toggled.
-        assert shown[panel.highlighted] == "✓ Grant  1"
+        assert shown[panel.highlighted] == "✓ 1 Grant"
         await pilot.press("space")  # toggles it off again
         await pilot.pause()
         assert app.query_text == ""
-        assert "  Bridgeport Police Department  2" in lines(panel)
+        assert "  2 Bridgeport Police Department" in lines(panel)
 
 
 async def test_clicking_a_value_toggles_it():
@@ -125,15 +125,15 @@ async def test_a_long_facet_shows_its_top_values_and_expands_on_demand():
         shown = lines(panel)
         agency_rows = shown[row_of(panel, "▾ Agency") + 1 : row_of(panel, "▾ Topic")]
         assert [r for r in agency_rows if r.strip()][:3] == [
-            "  Bridgeport Police Department  2",
-            "  Connecticut Department of Emergency Services and Public Protection  1",
+            "  2 Bridgeport Police Department",
+            "  1 Connecticut Department of Emergency Services and Public Protection",
             "  … 2 more",
         ]
         panel.highlighted = row_of(panel, "… 2 more")
         await pilot.press("enter")
         await pilot.pause()
         shown = lines(panel)
-        assert "  Connecticut State Police  1" in shown
+        assert "  1 Connecticut State Police" in shown
         assert "  … show fewer" in shown
         assert app.toggled == []
 
@@ -150,7 +150,7 @@ async def test_enter_on_a_heading_folds_the_facet():
         assert "▸ Agency" in shown
         assert not any("Bridgeport" in line for line in shown)
         await pilot.press("enter")
-        assert "  Bridgeport Police Department  2" in lines(panel)
+        assert "  2 Bridgeport Police Department" in lines(panel)
 
 
 async def test_a_negated_value_is_marked_excluded():
@@ -158,7 +158,7 @@ async def test_a_negated_value_is_marked_excluded():
     async with app.run_test(size=(60, 60)) as pilot:
         await pilot.pause()
         shown = lines(app.query_one(FacetPanel))
-    assert "✗ Grant  excluded" in shown
+    assert "✗   Grant (left out)" in shown
 
 
 async def test_hostile_labels_are_literal():

@@ -81,7 +81,17 @@ class DetailPane(VerticalScroll):
             padding: 0;
             background: $surface;
         }
-        & > #detail-related:focus { background-tint: $foreground 5%; }
+        & > #detail-related:focus { border: none; background-tint: $foreground 5%; }
+        /* The chosen link shows only while the list has focus (tab or a click). */
+        & > #detail-related > .option-list--option-highlighted {
+            background: transparent;
+            color: $foreground;
+        }
+        & > #detail-related:focus > .option-list--option-highlighted {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
         & > #detail-more { margin-top: 1; }
         & .detail-pane--title { text-style: bold; color: $text; }
         & .detail-pane--label { color: $text-muted; }
@@ -120,6 +130,7 @@ class DetailPane(VerticalScroll):
         self._as_of: datetime.date = datetime.date.today()
         self._empty_message = "No event selected"
         self._links: list[RelatedLink] = []
+        self._laid_out_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
@@ -197,7 +208,25 @@ class DetailPane(VerticalScroll):
 
     def _label(self, label: str, value: Content | str) -> Content:
         value = value if isinstance(value, Content) else safe_content(value)
-        return Content.assemble((label.ljust(LABEL_WIDTH), self._style("label")), value)
+        return self._hanging(Content.styled(label.ljust(LABEL_WIDTH), self._style("label")), value)
+
+    def _hanging(self, prefix: Content, value: Content) -> Content:
+        """``prefix`` then ``value``, its wrapped lines indented under the value's start."""
+        indent = prefix.cell_length
+        width = self.scrollable_content_region.width - indent
+        if width < 12 or value.cell_length <= width:
+            # Too narrow to indent usefully (or not laid out yet): let the widget wrap it.
+            return prefix + value
+        pad = Content(" " * indent)
+        lines = [line.rstrip() for line in value.wrap(width)]
+        return Content("\n").join([prefix + lines[0], *(pad + line for line in lines[1:])])
+
+    def on_resize(self) -> None:
+        # Hanging indents depend on the width: lay the text out again.
+        width = self.scrollable_content_region.width
+        if width != self._laid_out_width:
+            self._laid_out_width = width
+            self._render_event()
 
     def _heading(self, text: str) -> Content:
         return Content.styled(text, self._style("heading"))
@@ -329,11 +358,11 @@ class DetailPane(VerticalScroll):
                 )
                 lines.append(line)
                 if rating.note:
-                    lines.append(Content.assemble(" " * 16, safe_content(rating.note)))
+                    lines.append(self._hanging(Content(" " * 16), safe_content(rating.note)))
                 for source_id in rating.evidence:
                     lines.append(
-                        Content.assemble(
-                            (" " * 16 + "evidence: ", self._style("muted")),
+                        self._hanging(
+                            Content.styled(" " * 16 + "evidence: ", self._style("muted")),
                             self._source_ref(collection, source_id),
                         )
                     )

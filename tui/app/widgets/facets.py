@@ -41,7 +41,7 @@ FACETS: tuple[tuple[str, str], ...] = (
 class _Row:
     """What a row of the list does when chosen."""
 
-    action: str  # "heading" (fold/unfold), "value" (toggle), "more" (expand/shrink)
+    action: str  # "heading" (fold/unfold), "value" (toggle), "more" (expand/shrink), "none"
     field: str
     value: str = ""
 
@@ -74,6 +74,9 @@ class FacetPanel(OptionList):
         background: $surface;
         height: 1fr;
         max-height: 100%;
+        /* One line a value: a long name ends in an ellipsis (its count is on the left). */
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         &:focus { border: none; background-tint: $foreground 4%; }
         & > .facet-panel--heading { text-style: bold; color: $text-accent; }
         & > .facet-panel--count { color: $text-muted; }
@@ -154,15 +157,17 @@ class FacetPanel(OptionList):
             if folded:
                 continue
             shown, hidden = self._split(facet, values)
+            width = max((len(f"{value.count:,}") for value in shown), default=1)
             for value in shown:
                 rows.append(_Row("value", facet, value.value_id))
-                options.append(Option(self._value_prompt(value)))
+                options.append(Option(self._value_prompt(value, width)))
             if hidden or facet in self._expanded:
                 rows.append(_Row("more", facet))
                 options.append(Option(self._more_prompt(facet, hidden)))
             if not shown and not hidden:
-                rows.append(_Row("heading", facet))
-                options.append(Option(Content.styled("  (no events)", self._style("more"))))
+                rows.append(_Row("none", facet))
+                prompt = Content.styled("  (no events)", self._style("more"))
+                options.append(Option(prompt, disabled=True))
         self._rows = rows
         self.set_options(options)
         if keep is not None:
@@ -196,20 +201,25 @@ class FacetPanel(OptionList):
             (tail, self._style("count")),
         )
 
-    def _value_prompt(self, value: FacetValue) -> Content:
+    def _value_prompt(self, value: FacetValue, width: int) -> Content:
+        """``✓   12 Label``: the mark, the count right-aligned, then the label.
+
+        The count comes first so a long name that is cut off never hides its number.
+        """
         label = safe_content(value.label, single_line=True)
-        count = (f"  {value.count:,}", self._style("count"))
+        count = f"{value.count:,}".rjust(width) + " "
         if value.active:
-            return Content.assemble(
-                ("\u2713 ", self._style("active")), label.stylize(self._style("active")), count
-            )
+            active = self._style("active")
+            return Content.assemble(("\u2713 ", active), (count, active), label.stylize(active))
         if value.excluded:
+            muted = self._style("count")
             return Content.assemble(
-                ("\u2717 ", self._style("count")),
+                ("\u2717 ", muted),
+                (" " * len(count), muted),
                 label.stylize("strike"),
-                ("  excluded", self._style("count")),
+                (" (left out)", muted),
             )
-        return Content.assemble("  ", label, count)
+        return Content.assemble("  ", (count, self._style("count")), label)
 
     def _more_prompt(self, facet: str, hidden: int) -> Content:
         text = f"  \u2026 {hidden:,} more" if hidden else "  \u2026 show fewer"
@@ -228,7 +238,7 @@ class FacetPanel(OptionList):
         elif row.action == "more":
             self._expanded ^= {row.field}
             self._rebuild()
-        else:
+        elif row.action == "heading":
             self._folded ^= {row.field}
             self._rebuild()
 
