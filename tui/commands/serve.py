@@ -186,6 +186,16 @@ def _run_ssh(args: argparse.Namespace, command: list[str]) -> int:
         connections_per_minute=args.connections_per_minute,
     )
     ssh.configure_logging()
+    authorized = None
+    if config.authorized_keys is not None:
+        try:
+            authorized = ssh.AuthorizedKeys(config.authorized_keys)
+        except (OSError, ValueError) as error:
+            raise CommandError(
+                f"cannot read authorized keys {config.authorized_keys}: {error}"
+            ) from None
+        if authorized.empty:
+            ssh.log.warning("%s lists no keys: nobody can log in yet", config.authorized_keys)
     try:
         host_key, created = ssh.load_or_create_host_key(config.host_key)
     except (OSError, asyncssh.KeyImportError) as error:
@@ -195,12 +205,7 @@ def _run_ssh(args: argparse.Namespace, command: list[str]) -> int:
         ssh.log.info("created host key %s (%s)", config.host_key, fingerprint)
     elif ssh.key_is_exposed(config.host_key):
         ssh.log.warning("host key %s is readable by others; chmod 600 it", config.host_key)
-    try:
-        server = ssh.WatchlineSSHServer(config, host_key)
-    except (OSError, ValueError) as error:
-        raise CommandError(
-            f"cannot read authorized keys {config.authorized_keys}: {error}"
-        ) from None
+    server = ssh.WatchlineSSHServer(config, host_key, authorized)
 
     def ready(port: int) -> None:
         who = "anyone" if config.allow_anyone else f"keys in {config.authorized_keys}"

@@ -55,8 +55,8 @@ TERMINAL_RESET = (
 )
 
 NEEDS_TERMINAL = "watchline needs a terminal: connect with `ssh -t ...`."
-NO_COMMANDS = "watchline serves only the interactive timeline; commands are not available here."
-SERVER_BUSY = "The server is busy (too many readers at once); please try again in a few minutes."
+NO_COMMANDS = "Commands are not available here; watchline serves only the timeline."
+SERVER_BUSY = "The server is busy; please try again in a few minutes."
 SHUTTING_DOWN = "The server is shutting down; goodbye."
 
 # How long a child gets to exit after SIGHUP before it is killed.
@@ -148,6 +148,11 @@ class AuthorizedKeys:
         self._keys: asyncssh.SSHAuthorizedKeys | None = None
         self.reload()
 
+    @property
+    def empty(self) -> bool:
+        """True when the file lists no key (nobody can log in)."""
+        return self._keys is None
+
     def reload(self) -> None:
         """Read the file if it changed; raises ``OSError``/``ValueError`` on the first read."""
         info = self.path.stat()
@@ -178,10 +183,17 @@ def _clean(text: str, limit: int = 64) -> str:
 class WatchlineSSHServer:
     """The listening server: its sessions, its limits, and a clean shutdown."""
 
-    def __init__(self, config: SSHServeConfig, host_key: asyncssh.SSHKey) -> None:
+    def __init__(
+        self,
+        config: SSHServeConfig,
+        host_key: asyncssh.SSHKey,
+        authorized: AuthorizedKeys | None = None,
+    ) -> None:
         self.config = config
         self.host_key = host_key
-        self.authorized = AuthorizedKeys(config.authorized_keys) if config.authorized_keys else None
+        if authorized is None and config.authorized_keys is not None:
+            authorized = AuthorizedKeys(config.authorized_keys)
+        self.authorized = authorized
         self.rate_limiter = RateLimiter(config.connections_per_minute)
         self.sessions: set[TimelineSession] = set()
         self.connections: set[asyncssh.SSHServerConnection] = set()
@@ -275,13 +287,8 @@ class _Connection(asyncssh.SSHServer):
         if not self.server.rate_limiter.allow(self.peer_host):
             self.refused = True
             log.warning("refused peer=%s reason=connection-rate", self.peer)
-            # After the handshake has started: a disconnect the client can print.
-            asyncio.get_running_loop().call_soon(
-                conn.disconnect,
-                asyncssh.DISC_TOO_MANY_CONNECTIONS,
-                "too many connections from your address; try again in a minute",
-            )
-            return
+            # Told in begin_auth: once keys are exchanged the client can print the reason.
+            # Until then the login timeout bounds what the connection can cost.
         self.server.connections.add(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -306,6 +313,13 @@ class _Connection(asyncssh.SSHServer):
 
     def begin_auth(self, username: str) -> bool:
         self.user = _clean(username)
+        if self.refused and self.conn is not None:
+            asyncio.get_running_loop().call_soon(
+                self.conn.disconnect,
+                asyncssh.DISC_TOO_MANY_CONNECTIONS,
+                "too many connections from your address; try again in a minute",
+            )
+            return True  # never completes: the disconnect comes first
         if self.server.config.allow_anyone:
             # An explicit opt-in for public, read-only logs: no authentication at all, so a
             # reader with no key (or an unlisted one) gets in. Returning False means "no
@@ -518,6 +532,9 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
             with contextlib.suppress(OSError, asyncssh.Error):
                 self.chan.write(TERMINAL_RESET + message.encode() + b"\r\n")
                 self.chan.exit(1)
+            # Let the client get the message and the exit status before any disconnect.
+            with contextlib.suppress(TimeoutError, asyncssh.Error):
+                await asyncio.wait_for(self.chan.wait_closed(), 2.0)
 
     async def _stop_child(self) -> int | None:
         """SIGHUP the child's process group, then SIGKILL it after a grace period."""
@@ -656,15 +673,28 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
         os.killpg(pid, sig)
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time (it may be replaced after setup)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
 def configure_logging() -> None:
     """Connects, sessions and disconnects as one line each on stderr, times in UTC."""
-    handler = logging.StreamHandler(sys.stderr)
+    if any(isinstance(handler, _StderrHandler) for handler in log.handlers):
+        return
+    handler = _StderrHandler()
     formatter = logging.Formatter("%(asctime)s watchline-serve %(message)s", "%Y-%m-%dT%H:%M:%SZ")
     formatter.converter = time.gmtime
     handler.setFormatter(formatter)
     log.addHandler(handler)
     log.setLevel(logging.INFO)
-    log.propagate = False
     # asyncssh logs every packet exchange at INFO; only its warnings matter here.
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
 

@@ -1,0 +1,180 @@
+"""What a served session runs, with which environment, and the server's own safeguards."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+import asyncssh
+import pytest
+
+from tui.cli import main
+from tui.serve import (
+    SERVED_ENV_VAR,
+    client_environment,
+    resolve_log_paths,
+    served_command,
+    served_environment,
+)
+from tui.serve.ssh import AuthorizedKeys, RateLimiter, key_is_exposed, load_or_create_host_key
+from tui.serve.web import is_loopback, is_wildcard, shell_command
+
+
+def test_a_served_session_runs_the_tui_read_only_on_absolute_paths(tmp_path, monkeypatch):
+    log = tmp_path / "my log.yaml"
+    log.write_text("watchline: 1\n")
+    monkeypatch.chdir(tmp_path)
+    paths = resolve_log_paths(["my log.yaml"])
+    assert paths == [str(log)]
+    argv = served_command(paths, as_of="2019-01-01", query="kind:pledge")
+    assert argv[:3] == [sys.executable, "-m", "tui"]
+    assert "--read-only" in argv
+    assert argv[argv.index("--as-of") + 1] == "2019-01-01"
+    assert argv[argv.index("--filter") + 1] == "kind:pledge"
+
+
+def test_a_missing_log_is_named():
+    with pytest.raises(FileNotFoundError, match=r"nope\.yaml"):
+        resolve_log_paths(["nope.yaml"])
+
+
+def test_only_terminal_and_locale_variables_come_from_the_client():
+    sent = {
+        "TERM": "screen-256color",
+        "COLORTERM": "truecolor",
+        "LANG": "de_DE.UTF-8",
+        "LC_TIME": "en_GB.UTF-8",
+        "LD_PRELOAD": "/tmp/evil.so",
+        "PYTHONSTARTUP": "/tmp/evil.py",
+        "TEXTUAL_DRIVER": "evil:Driver",
+        "LC_EVIL\x1b": "x",
+        "LC_ALL": "\x1b]52;c;aGk=\x07",  # a control sequence is not a locale
+    }
+    assert client_environment(sent) == {
+        "TERM": "screen-256color",
+        "COLORTERM": "truecolor",
+        "LANG": "de_DE.UTF-8",
+        "LC_TIME": "en_GB.UTF-8",
+    }
+
+
+def test_the_served_environment_is_clean_and_marks_the_session(monkeypatch):
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "server secret")
+    env = served_environment({"TERM": "xterm", "SSH_AUTH_SOCK": "/tmp/agent"})
+    assert env[SERVED_ENV_VAR] == "1"
+    assert env["TERM"] == "xterm"
+    assert env["LANG"] == "C.UTF-8"  # UTF-8 unless the client asks for another locale
+    assert env["PYTHONUTF8"] == "1"
+    assert "AWS_SECRET_ACCESS_KEY" not in env
+    assert "SSH_AUTH_SOCK" not in env
+    assert set(env) <= {
+        "PATH", "HOME", "LANG", "TERM", "PYTHONUTF8", "PYTHONPATH", SERVED_ENV_VAR
+    }  # fmt: skip
+
+
+def test_the_rate_limiter_allows_a_burst_then_one_more_as_tokens_refill():
+    now = [0.0]
+    limiter = RateLimiter(per_minute=3, clock=lambda: now[0])
+    assert [limiter.allow("10.0.0.1") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("10.0.0.2")  # another address has its own bucket
+    now[0] += 20  # a third of a minute: one token back
+    assert limiter.allow("10.0.0.1")
+    assert not limiter.allow("10.0.0.1")
+
+
+def test_a_missing_host_key_is_created_private_and_then_reused(tmp_path):
+    path = tmp_path / "keys" / "host_ed25519"
+    key, created = load_or_create_host_key(path)
+    assert created
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert not key_is_exposed(path)
+    again, created_again = load_or_create_host_key(path)
+    assert not created_again
+    assert again.get_fingerprint() == key.get_fingerprint()
+    path.chmod(0o644)
+    assert key_is_exposed(path)
+
+
+def public_key() -> asyncssh.SSHKey:
+    """A fresh public key, as a client presents it."""
+    private = asyncssh.generate_private_key("ssh-ed25519")
+    return asyncssh.import_public_key(private.export_public_key())
+
+
+def test_authorized_keys_are_read_again_when_the_file_changes(tmp_path):
+    first, second = public_key(), public_key()
+    path = tmp_path / "authorized_keys"
+    path.write_bytes(first.export_public_key())
+    keys = AuthorizedKeys(path)
+    assert keys.allows(first, "127.0.0.1", "127.0.0.1")
+    assert not keys.allows(second, "127.0.0.1", "127.0.0.1")
+    path.write_bytes(second.export_public_key() + b"# a comment\n")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert keys.allows(second, "127.0.0.1", "127.0.0.1")
+    assert not keys.allows(first, "127.0.0.1", "127.0.0.1")
+
+
+def test_from_options_in_authorized_keys_are_honoured(tmp_path):
+    key = public_key()
+    path = tmp_path / "authorized_keys"
+    path.write_bytes(b'from="10.1.2.3" ' + key.export_public_key())
+    keys = AuthorizedKeys(path)
+    assert keys.allows(key, "10.1.2.3", "10.1.2.3")
+    assert not keys.allows(key, "127.0.0.1", "127.0.0.1")
+
+
+def test_the_web_command_quotes_every_argument():
+    line = shell_command(
+        ["/usr/bin/python3", "-m", "tui", "/logs/a b; rm -rf ~.yaml", "--read-only"]
+    )
+    assert line == "exec /usr/bin/python3 -m tui '/logs/a b; rm -rf ~.yaml' --read-only"
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback", "wildcard"),
+    [
+        ("127.0.0.1", True, False),
+        ("localhost", True, False),
+        ("::1", True, False),
+        ("0.0.0.0", False, True),
+        ("::", False, True),
+        ("192.168.1.5", False, False),
+        ("logs.example.org", False, False),
+    ],
+)
+def test_which_addresses_are_private(host, loopback, wildcard):
+    assert is_loopback(host) is loopback
+    assert is_wildcard(host) is wildcard
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["serve", "ssh"], "say who may connect"),
+        (["serve", "ssh", "--allow-anyone", "--authorized-keys", "k"], "contradict"),
+        (["serve", "ssh", "nope.yaml", "--allow-anyone"], "no such file or folder: nope.yaml"),
+        (["serve", "web", "--host", "0.0.0.0"], "--public-url"),
+    ],
+)
+def test_mistakes_are_one_clear_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_an_unreadable_authorized_keys_file_stops_before_any_key_is_made(tmp_path, capsys):
+    host_key = tmp_path / "host"
+    argv = [
+        "serve",
+        "ssh",
+        "--authorized-keys",
+        str(tmp_path / "none"),
+        "--host-key",
+        str(host_key),
+    ]
+    assert main(argv) == 2
+    assert "cannot read authorized keys" in capsys.readouterr().err
+    assert not Path(host_key).exists()

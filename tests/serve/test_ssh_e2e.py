@@ -1,0 +1,221 @@
+"""A reader connects with the real OpenSSH client and gets the timeline, read-only.
+
+Every test starts a server on 127.0.0.1 at a free port and drives ``/usr/bin/ssh`` in a pty,
+reading the screen through pyte the way a reader's terminal would show it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.serve.conftest import EDITOR_GUARDED, timeline_markers
+from tests.serve.conftest import ssh_argv as ssh
+from tui.serve.ssh import NEEDS_TERMINAL, NO_COMMANDS, SERVER_BUSY, SHUTTING_DOWN
+
+pytestmark = pytest.mark.e2e
+
+MARKERS = timeline_markers()
+
+
+def shows_timeline(terminal) -> bool:
+    return terminal.shows(*MARKERS)
+
+
+def proc_environ(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    return dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
+
+
+def proc_argv(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+
+
+def wait_gone(pid: int, timeout: float = 5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_right_key_gets_the_timeline_and_quitting_ends_the_session(
+    start_server, terminals, keys, caplog
+):
+    caplog.set_level("INFO", logger="watchline.serve")
+    server = start_server(app="real")
+    reader = terminals(ssh(server.port, keys["reader"], "-tt"))
+    assert shows_timeline(reader), reader.text
+    reader.send("\x11")  # ctrl+q quits from any focus (q alone types in a focused search box)
+    assert reader.wait_exit() == 0
+    assert wait_for_log(caplog, "disconnect peer=127.0.0.1")
+    lines = [r.getMessage() for r in caplog.records]
+    assert any(
+        line.startswith("connect peer=127.0.0.1:") and "key=SHA256:" in line for line in lines
+    )
+    assert any(line.startswith("session end") and "status=0" in line for line in lines)
+
+
+def wait_for_log(caplog, text: str, timeout: float = 5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(text in r.getMessage() for r in caplog.records):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_key_not_in_authorized_keys_is_refused(start_server, terminals, keys):
+    server = start_server()
+    stranger = terminals(ssh(server.port, keys["stranger"], "-tt"))
+    assert stranger.shows("Permission denied (publickey)")
+    assert stranger.wait_exit() == 255
+    assert server.session_pids() == []
+
+
+def test_no_key_at_all_is_refused_unless_anyone_is_allowed(start_server, terminals, keys):
+    closed = start_server()
+    nobody = terminals(ssh(closed.port, None, "-tt"))
+    assert nobody.shows("Permission denied")
+    assert nobody.wait_exit() == 255
+
+    public = start_server(authorized_keys=None, allow_anyone=True)
+    anyone = terminals(ssh(public.port, None, "-tt"))
+    assert shows_timeline(anyone), anyone.text
+
+
+def test_three_readers_at_once_each_see_the_timeline(start_server, terminals, keys):
+    server = start_server(app="real")
+    readers = [terminals(ssh(server.port, keys["reader"], "-tt")) for _ in range(3)]
+    for reader in readers:
+        assert shows_timeline(reader), reader.text
+    pids = server.session_pids()
+    assert len(set(pids)) == 3  # one process per reader
+
+
+def test_a_resize_redraws_at_the_new_size(start_server, terminals, keys):
+    server = start_server()
+    reader = terminals(ssh(server.port, keys["reader"], "-tt"))
+    assert shows_timeline(reader)
+    reader.wait_for(lambda t: t.screen.display[23].strip() != "", 5)  # the footer is drawn
+    reader.resize(30, 100)
+    # Textual repaints the whole screen on SIGWINCH: its footer moves to row 30 and lines
+    # use the columns beyond 80. Both only happen if the server forwarded the new size.
+    assert reader.wait_for(
+        lambda t: (
+            t.screen.display[29].strip() != ""
+            and any(line[80:].strip() for line in t.screen.display)
+        ),
+        10,
+    ), reader.text
+
+
+def test_a_session_without_a_terminal_is_refused_with_a_message(start_server, terminals, keys):
+    server = start_server()
+    reader = terminals(ssh(server.port, keys["reader"], "-T"))
+    assert reader.shows(NEEDS_TERMINAL)
+    assert reader.wait_exit() == 1
+
+
+def test_a_command_is_never_run(start_server, terminals, keys, tmp_path):
+    server = start_server()
+    witness = tmp_path / "ran"
+    reader = terminals(ssh(server.port, keys["reader"], "-tt", command=f"touch {witness}"))
+    assert reader.shows(NO_COMMANDS)
+    assert reader.wait_exit() == 1
+    assert not witness.exists()
+
+
+def test_sftp_is_refused(start_server, terminals, keys):
+    server = start_server()
+    reader = terminals(ssh(server.port, keys["reader"], "-s", command="sftp"))
+    assert reader.shows("subsystem request failed")
+    assert reader.wait_exit() != 0
+
+
+def test_the_served_app_is_read_only_with_a_clean_environment(start_server, terminals, keys):
+    server = start_server()
+    argv = ssh(
+        server.port,
+        keys["reader"],
+        "-tt",
+        "-o",
+        "SetEnv=LC_TIME=C.UTF-8 LD_PRELOAD=/tmp/evil.so TEXTUAL_DRIVER=x",
+    )
+    reader = terminals(argv, term="xterm")
+    assert shows_timeline(reader)
+    [pid] = server.session_pids()
+    assert "--read-only" in proc_argv(pid)
+    env = proc_environ(pid)
+    assert env["WATCHLINE_SERVED"] == "1"
+    assert env["TERM"] == "xterm"  # the client's terminal type is honoured
+    assert env["LC_TIME"] == "C.UTF-8"
+    assert "LD_PRELOAD" not in env
+    assert "TEXTUAL_DRIVER" not in env
+    assert "SSH_AUTH_SOCK" not in env  # no agent forwarding
+
+
+@pytest.mark.skipif(not EDITOR_GUARDED, reason="the TUI does not guard `e` and `r` yet")
+def test_editor_and_rating_say_they_are_not_available(start_server, terminals, keys):
+    server = start_server(app="real")
+    reader = terminals(ssh(server.port, keys["reader"], "-tt"))
+    assert shows_timeline(reader)
+    for key in ("e", "r"):
+        reader.send("\x1b")  # escape: the timeline has the focus, not the search box
+        time.sleep(0.2)
+        reader.send(key)
+        assert reader.shows("not available in a served session", timeout=5), reader.text
+
+
+def test_readers_beyond_the_limit_are_told_the_server_is_busy(start_server, terminals, keys):
+    server = start_server(max_sessions=1)
+    first = terminals(ssh(server.port, keys["reader"], "-tt"))
+    assert shows_timeline(first)
+    second = terminals(ssh(server.port, keys["reader"], "-tt"))
+    assert second.shows(SERVER_BUSY)
+    assert second.wait_exit() == 1
+
+
+def test_an_idle_session_is_closed_with_a_message(start_server, terminals, keys):
+    server = start_server(idle_timeout=1.5)
+    reader = terminals(ssh(server.port, keys["reader"], "-tt"))
+    assert shows_timeline(reader)
+    assert reader.shows("without a key press", timeout=10)
+    assert reader.wait_exit() == 1
+    assert server.session_pids() == []
+
+
+def test_too_many_connections_from_one_address_are_refused(start_server, terminals, keys):
+    server = start_server(connections_per_minute=2)
+    for _ in range(2):
+        assert terminals(ssh(server.port, keys["reader"], "-T")).wait_exit() == 1
+    # At OpenSSH's default log level, as a reader would run it, the reason is printed.
+    third = terminals(ssh(server.port, keys["reader"], "-T", log_level="INFO"))
+    assert third.shows("too many connections")
+    assert third.wait_exit() == 255
+
+
+def test_a_reader_who_disconnects_leaves_no_process_behind(start_server, terminals, keys):
+    server = start_server()
+    reader = terminals(ssh(server.port, keys["reader"], "-tt"))
+    assert shows_timeline(reader)
+    [pid] = server.session_pids()
+    reader.close()  # the client is killed: no goodbye, the TCP connection just ends
+    assert wait_gone(pid)
+
+
+def test_shutting_down_ends_sessions_cleanly(start_server, terminals, keys):
+    server = start_server()
+    reader = terminals(ssh(server.port, keys["reader"], "-tt"))
+    assert shows_timeline(reader)
+    [pid] = server.session_pids()
+    server.run(server.server.close())
+    assert reader.shows(SHUTTING_DOWN)
+    assert reader.wait_exit() == 1
+    assert wait_gone(pid, timeout=1)
