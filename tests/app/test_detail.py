@@ -13,6 +13,7 @@ from textual.widgets import OptionList, Static
 
 from tests.app.widget_samples import chain_collection, hostile_collection
 from tui.app.widgets.detail import DetailPane
+from tui.model.loader import load_paths
 from tui.model.log import Collection
 
 AS_OF = datetime.date(2018, 6, 1)
@@ -222,3 +223,20 @@ async def test_hostile_log_text_is_shown_literally_and_clicking_it_does_nothing(
         await pilot.pause()
         assert app.is_running
     assert not target.exists()
+
+
+async def test_a_relation_named_from_both_sides_is_one_row(bundled_log_path):
+    collection = load_paths([bundled_log_path]).collection
+    assert collection is not None
+    app = DetailHost(collection, "despp-doj-grant")
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.pause()
+        pane = app.query_one(DetailPane)
+        text = pane_text(pane)
+        ids = pane.related_ids
+    assert "Amount    $895,000" in text
+    # The grant names the rollout and the rollout names the grant: one row, both arrows.
+    assert ids.count("troopers-first-cameras") == 1
+    rollout = collection.event("troopers-first-cameras")
+    assert rollout is not None
+    assert any(line.startswith(f"↔ {rollout.title}") for line in text.splitlines())

@@ -45,8 +45,9 @@ class RelatedLink:
     """One row of the related list: where it points and which way the relation runs."""
 
     event_id: str
-    outgoing: bool  # True: this event's `related`; False: another event cites this one
-    why: str | None
+    outgoing: bool  # this event's `related` names it
+    incoming: bool  # its `related` names this event ("cited by")
+    why: tuple[str, ...] = ()  # the reasons given, outgoing first
 
 
 class DetailPane(VerticalScroll):
@@ -413,21 +414,39 @@ class DetailPane(VerticalScroll):
         return lines
 
     def _related_links(self, event: Event, collection: Collection) -> list[RelatedLink]:
-        links = [
-            RelatedLink(rel.event, True, rel.why)
-            for rel in event.related
-            if rel.event in collection.index
+        """This event's links, then the events citing it; a pair that runs both ways is one row."""
+        order: list[str] = []
+        outgoing: dict[str, list[str]] = {}
+        incoming: dict[str, list[str]] = {}
+        for rel in event.related:
+            if rel.event in collection.index:
+                if rel.event not in outgoing and rel.event not in incoming:
+                    order.append(rel.event)
+                outgoing.setdefault(rel.event, []).extend([rel.why] if rel.why else [])
+        for other, rel in collection.backlinks(event.id):
+            if other.id not in outgoing and other.id not in incoming:
+                order.append(other.id)
+            incoming.setdefault(other.id, []).extend([rel.why] if rel.why else [])
+        return [
+            RelatedLink(
+                event_id,
+                event_id in outgoing,
+                event_id in incoming,
+                tuple(dict.fromkeys([*outgoing.get(event_id, ()), *incoming.get(event_id, ())])),
+            )
+            for event_id in order
         ]
-        links.extend(
-            RelatedLink(other.id, False, rel.why) for other, rel in collection.backlinks(event.id)
-        )
-        return links
 
     def _link_option(self, link: RelatedLink, collection: Collection) -> Option:
         other = collection.event(link.event_id)
         title = other.title if other else link.event_id
         when = other.date.display() if other else ""
-        arrow = "\u2192 " if link.outgoing else "\u2190 cited by: "
+        if link.outgoing and link.incoming:
+            arrow = "\u2194 "  # both name each other
+        elif link.outgoing:
+            arrow = "\u2192 "
+        else:
+            arrow = "\u2190 cited by: "
         muted = self._style("muted")
         parts: list[Content | tuple[str, Style]] = [
             (arrow, muted),
@@ -437,10 +456,9 @@ class DetailPane(VerticalScroll):
             parts.append((f" \u00b7 {when}", muted))
         if link.why:
             # one_line() trims its ends, so the spacing stays outside the log text.
-            why = safe_content(link.why, single_line=True).stylize(muted)
-            parts.extend([(" (", muted), why, (")", muted)])
-        prompt = Content.assemble(*parts)
-        return Option(prompt)
+            whys = [safe_content(why, single_line=True).stylize(muted) for why in link.why]
+            parts.extend([(" (", muted), Content("; ").join(whys), (")", muted)])
+        return Option(Content.assemble(*parts))
 
     @on(OptionList.OptionSelected, "#detail-related")
     def _follow(self, message: OptionList.OptionSelected) -> None:
