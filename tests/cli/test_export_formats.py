@@ -253,3 +253,15 @@ def test_every_format_writes_atomically_to_a_file(tmp_path: Path) -> None:
         write_output(render(name), str(target))
         assert target.stat().st_size > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"out.{n}" for n in EVENT_FORMATS)
+
+
+def test_output_to_a_terminal_shows_control_characters_as_symbols(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CSV is data and keeps ESC in a file; on a terminal it is shown as a symbol."""
+    data = render("csv")
+    assert isinstance(data, str) and "\x1b" in data
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    write_output(data, None)
+    shown = capsys.readouterr().out
+    assert "\x1b" not in shown and "␛[2J" in shown

@@ -82,6 +82,13 @@ def test_women_in_computing_keeps_links_intervals_and_the_title_slide(
     assert clarke is not None
     note = collection.sources[clarke.sources[0]].note or ""
     assert "women_in_computing.json" in note
+    # Its media is an HTML blockquote: it becomes a quote, the <cite> set apart.
+    assert clarke.quotes[0].text.startswith("There is no demand for women engineers")
+    assert clarke.quotes[0].text.endswith(
+        "work. — Edith Clarke, first female professor of electrical engineering in the United States"
+    )
+    # Media URLs are kept as data, protocol-relative ones made https.
+    assert ada.data["media_url"].startswith("https://upload.wikimedia.org/")
 
 
 def test_html_becomes_text_with_paragraphs_and_links() -> None:

@@ -57,6 +57,9 @@ class _HTMLText(HTMLParser):
             self._break()
         elif tag == "br":
             self._current.append("\n")
+        elif tag == "cite" and "".join(self._current).strip():
+            # A blockquote's attribution: keep it apart from the words quoted.
+            self._current.append(" — ")
         elif tag == "a":
             self._href = (attributes.get("href") or "").strip()
             self._link_text = []
@@ -216,18 +219,38 @@ def _text_of(slide: dict[str, Any]) -> tuple[str, str]:
     )
 
 
-def _media_data(slide: dict[str, Any]) -> dict[str, str]:
+def _media(slide: dict[str, Any]) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """What a slide's media says: ``data`` entries, and quotes for an embedded blockquote.
+
+    A media ``url`` is a web address (kept), a path on the timeline's own site (dropped:
+    it means nothing elsewhere) or an HTML snippet, which TimelineJS shows as is; a
+    ``<blockquote>`` snippet becomes a quote, any other its plain text.
+    """
     media = slide.get("media")
     if not isinstance(media, dict):
-        return {}
+        return {}, []
     data: dict[str, str] = {}
-    for name in ("url", "caption", "credit"):
+    quotes: list[dict[str, str]] = []
+    url = media.get("url")
+    if isinstance(url, str) and url.strip():
+        url = url.strip()
+        if url.startswith("//"):
+            url = "https:" + url
+        if urlsplit(url).scheme in ("http", "https"):
+            data["media_url"] = url
+        elif url.startswith("<"):
+            text = html_to_text(url)[0]
+            if text and "<blockquote" in url.lower():
+                quotes.append({"text": _one_line(text)})
+            elif text:
+                data["media_text"] = _one_line(text)
+    for name in ("caption", "credit"):
         value = media.get(name)
         if isinstance(value, str) and value.strip():
-            plain = value.strip() if name == "url" else _one_line(html_to_text(value)[0])
+            plain = _one_line(html_to_text(value)[0])
             if plain:
                 data[f"media_{name}"] = plain
-    return data
+    return data, quotes
 
 
 def import_timelinejs(path: Path) -> ImportResult:
@@ -318,7 +341,9 @@ def import_timelinejs(path: Path) -> ImportResult:
                 topic_by_group[label] = topic_id
             event["topics"] = [topic_by_group[label]]
         event["sources"] = cited
-        event["data"] = _media_data(slide) or None
+        media_data, quotes = _media(slide)
+        event["quotes"] = quotes or None
+        event["data"] = media_data or None
         events.append(event)
 
     log = {

@@ -74,11 +74,18 @@ TOPICS = {
     },
     "body-cameras": {
         "label": "Body cameras",
-        "description": "The Post's body_camera column: news reports say an officer's body camera recorded some portion of the incident.",
+        "description": (
+            "The Post's body_camera column: news reports have indicated an officer was wearing "
+            "a body camera and it may have recorded some portion of the incident."
+        ),
     },
     "mental-health": {
         "label": "Mental health",
-        "description": "The Post's was_mental_illness_related column: news reports or law enforcement said the person had a history of mental health issues or was experiencing mental distress.",
+        "description": (
+            "The Post's was_mental_illness_related column: news reports have indicated the "
+            "person had a history of mental health issues, expressed suicidal intentions or "
+            "was experiencing mental distress at the time of the shooting."
+        ),
     },
 }
 
