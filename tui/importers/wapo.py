@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -169,7 +170,9 @@ def _data(row: dict[str, str], wapo_id: str) -> dict[str, Any]:
         value = row[column].strip()
         # An empty cell: the Post has no coordinates for this incident.
         with contextlib.suppress(ValueError):
-            data[column] = float(value)
+            number = float(value)
+            if math.isfinite(number):  # "nan" or "inf" in a cell is no coordinate
+                data[column] = number
     return data
 
 

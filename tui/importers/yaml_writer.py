@@ -23,6 +23,9 @@ _PLAIN_WORD = re.compile(r"[a-z][a-z0-9_-]*\Z")
 # Characters json.dumps(ensure_ascii=False) leaves raw but YAML requires escaped.
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
+# Words YAML 1.1 readers take for booleans or null: always quoted.
+_YAML11_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"})
+
 Scalar = str | int | float | bool | Decimal | None
 
 
@@ -61,9 +64,6 @@ def key(name: str) -> str:
     if _PLAIN_KEY.match(name) and name.lower() not in _YAML11_WORDS:
         return name
     return quote(name)
-
-
-_YAML11_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"})
 
 
 def _is_scalar(value: Any) -> bool:
