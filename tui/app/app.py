@@ -44,6 +44,8 @@ class WatchlineApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "watchline"
+    # Keys go to the timeline, never by default to the query input.
+    AUTO_FOCUS = "#timeline"
     COMMANDS: ClassVar = App.COMMANDS | {WatchlineCommands}
     HORIZONTAL_BREAKPOINTS: ClassVar = [
         (0, "-narrow"),
@@ -182,6 +184,10 @@ class WatchlineApp(App[None]):
         self.problems = problems
         self.timeline.set_collection(collection, labels)
         self._apply_query(self.query_bar.text, initial=True)
+        # While loading, the timeline could not take focus; it is where the keys go
+        # (unless the user already pressed / to type a query).
+        if self.focused is None:
+            self.timeline.focus()
         if problems:
             self.notify(
                 f"{len(problems)} problems in the log; the first: {problems[0]}", severity="warning"

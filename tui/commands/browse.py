@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sys
 from pathlib import Path
 
@@ -51,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
     """Open the app on ``args.paths`` (the bundled log when none); its exit code."""
     paths = check_paths(list(args.paths or []))
     as_of = parse_as_of(getattr(args, "as_of", None))
-    if not sys.stdout.isatty() or not sys.stdin.isatty():
+    # textual-serve (`watchline serve web`) runs the app over pipes with its own driver.
+    served = "TEXTUAL_DRIVER" in os.environ
+    if not served and not (sys.stdout.isatty() and sys.stdin.isatty()):
         raise CommandError("the timeline needs a terminal; for a pipe use `watchline list` instead")
     from tui.app.app import WatchlineApp
 

@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 
 from tui.model.text import printable
 
-PLACEHOLDER = '/ to search: agency:bpd kind:pledge status:overdue "body camera"'
+PLACEHOLDER = 'search: agency:bpd kind:pledge status:overdue "body camera"'
 
 
 def events_count(shown: int, total: int) -> str:

@@ -55,9 +55,10 @@ _MONTH_NAMES = (
     "December",
 )
 
-# The longest date column the timeline gives the date ("c. Summer 2018", "Dec 2018-Feb 2019"
-# are longer; they are cut with an ellipsis, the detail pane has them whole).
-MAX_DATE_WIDTH = 14
+# The widest date column: intervals ("1 Feb - 30 Apr 2018") are cut with an ellipsis past
+# it (the detail pane has them whole); under 90 columns the column is narrower still.
+MAX_DATE_WIDTH = 20
+NARROW_DATE_WIDTH = 14
 # A bar in the first column marks the cursor row, so it shows without colour too.
 CURSOR_MARK = "▌"
 
@@ -540,7 +541,9 @@ class Timeline(ScrollView, can_focus=True):
         if cursor:
             base = base + component("timeline--cursor")
         mark = kind_mark(event.kind)
-        date_width = self._labels.date_width
+        date_width = min(
+            self._labels.date_width, MAX_DATE_WIDTH if width >= 90 else NARROW_DATE_WIDTH
+        )
         date_text = self._labels.dates[index]
         if len(date_text) > date_width:
             date_text = date_text[: date_width - 1] + "…"
