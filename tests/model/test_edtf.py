@@ -39,8 +39,8 @@ VALID = [
     ("2018-21", D(2018, 3, 1), D(2018, 5, 31), "season", False, False, "Spring 2018"),
     ("2018-22", D(2018, 6, 1), D(2018, 8, 31), "season", False, False, "Summer 2018"),
     ("2018-23", D(2018, 9, 1), D(2018, 11, 30), "season", False, False, "Autumn 2018"),
-    ("2018-24", D(2018, 12, 1), D(2019, 2, 28), "season", False, False, "Winter 2018-19"),
-    ("2019-24", D(2019, 12, 1), D(2020, 2, 29), "season", False, False, "Winter 2019-20"),
+    ("2018-24", D(2018, 12, 1), D(2019, 2, 28), "season", False, False, "Winter 2018–19"),
+    ("2019-24", D(2019, 12, 1), D(2020, 2, 29), "season", False, False, "Winter 2019–20"),
     ("2018-06/2018-08", D(2018, 6, 1), D(2018, 8, 31), "month", False, False, "Jun-Aug 2018"),
     (
         "2017-05/2018-01",
@@ -299,6 +299,14 @@ def test_bounds_are_ordered_and_text_round_trips(text: str) -> None:
     assert date.lower <= date.upper
     assert parse_edtf(date.text) == date
     assert date.precision in ("day", "month", "season", "year", "decade", "century")
+
+
+@settings(max_examples=200, deadline=None)
+@given(valid_dates())
+def test_display_reads_as_words_not_edtf(text: str) -> None:
+    shown = parse_edtf(text).display()
+    assert shown and "X" not in shown and ".." not in shown and "/" not in shown
+    assert not re.search(r"\d{4}-\d\d", shown), shown  # no ISO months or days
 
 
 @settings(max_examples=200, deadline=None)

@@ -363,7 +363,8 @@ def _display_plain(date: EDTFDate) -> str:
     if precision == "season":
         name = _SEASONS[int(date.text[5:7])][0]
         if date.upper.year != lower.year:
-            return f"{name} {lower.year}-{date.upper.year % 100:02d}"
+            # An en dash, as for any span of years: "Winter 2000-01" would read as January 2000.
+            return f"{name} {lower.year}–{date.upper.year % 100:02d}"
         return f"{name} {lower.year}"
     if precision == "decade":
         return f"{lower.year}s"
