@@ -259,6 +259,7 @@ def test_language(engine: QueryEngine, text: str, expected: list[str]) -> None:
         ('troop "body cam', "unterminated quote", '"body cam'),
         ('agency:"Bridgeport', "unterminated quote", '"Bridgeport'),
         ('agency:"bpd"x', "expected ',' or a space after the quoted value", "x"),
+        ('agency:bp"d', "a quote inside a value", '"'),
         ("from:May 2017", "from:May is not an EDTF date (did you mean from:2017-05?)", "May"),
         (
             'to:"May 2017"',

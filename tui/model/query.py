@@ -288,6 +288,15 @@ def _read_field_term(
             while i < n and not text[i].isspace() and text[i] != ",":
                 i += 1
             value = text[value_start:i]
+            quote = value.find('"')
+            if quote != -1:
+                # Quotes cannot be escaped, so a value can never hold one.
+                at = value_start + quote
+                raise QueryError(
+                    'a quote inside a value: quote the whole value (field:"two words")',
+                    at,
+                    at + 1,
+                )
         if not value.strip():
             if not values and not quoted and (i >= n or text[i].isspace()):
                 message = f"{field_name}: needs a value (for example {_EXAMPLES[field_name]})"
