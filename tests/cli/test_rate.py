@@ -10,8 +10,6 @@ import pytest
 
 from tui.cli import main
 
-pytest.importorskip("tui.model.loader", reason="the loader has not landed yet")
-
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "data" / "ct-bodycams.yaml"
 

@@ -14,15 +14,14 @@ from pathlib import Path
 import pytest
 
 from tui.model.bundled import bundled_log
-
-loader = pytest.importorskip("tui.model.loader", reason="the loader has not landed yet")
+from tui.model.loader import load_paths
 
 SCHEMA_LINE = "# yaml-language-server: $schema=watchline.schema.json"
 
 
 @pytest.fixture(scope="module")
 def collection():
-    result = loader.load_paths([bundled_log()])
+    result = load_paths([bundled_log()])
     assert [str(p) for p in result.problems] == []
     return result.collection
 
@@ -148,8 +147,6 @@ def test_the_chain_is_linked(collection):
         related("conect-forum")
     )
     assert "negron-report" in related("negron-shooting")
-    assert {"bridgeport-full-rollout", "bond-commission-reimbursement"} <= related(
-        "pledge-funding"
-    )
+    assert {"bridgeport-full-rollout", "bond-commission-reimbursement"} <= related("pledge-funding")
     assert "troopers-first-cameras" in related("despp-doj-grant")
     assert "bridgeport-full-rollout" in related("bridgeport-pilot")

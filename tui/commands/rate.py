@@ -33,6 +33,10 @@ invalid result); 2 a mistake in the request (unknown pledge, status or source, b
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    # Options may come between ID STATUS and PATH (DESIGN.md's order); plain parse_args
+    # binds every positional at the first run of them and then rejects PATH.
+    parser.parse_args = parser.parse_intermixed_args  # type: ignore[method-assign]
+    parser.usage = "%(prog)s ID STATUS [--as-of DATE] [--note TEXT] [--evidence SOURCE ...] PATH"
     parser.epilog = EPILOG
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("id", metavar="ID", help="the id of the pledge event to rate")
