@@ -77,6 +77,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
     "Builder",
+    "LazyLocator",
     "LoadResult",
     "Locator",
     "LogError",
@@ -87,6 +88,7 @@ __all__ = [
     "load_paths",
     "parse_text",
     "read_text",
+    "scan_event_positions",
 ]
 
 # A 100k-event log is about 61 MB; four times that is a mistake or an attack.
@@ -325,11 +327,13 @@ class NodeLocator:
                 break
             last = step_index == len(path) - 1
             if frame.keys is not None:
-                entry = frame.keys.get(step) if isinstance(step, str) else None
+                # Another parser may key by number or date where the text was "2017".
+                name = step if isinstance(step, str) else str(step)
+                entry = frame.keys.get(name)
                 if entry is None:
                     break
                 at = (entry[0], entry[1]) if (key and last) else (entry[2], entry[3])
-                node = node[step]
+                node = node[name]
             else:
                 items = frame.items or []
                 if not isinstance(step, int) or not 0 <= step < len(items):
@@ -567,6 +571,81 @@ def parse_text(text: str, file: str, progress: Callable[[int], None] | None = No
     return ParseResult(builder.root, locator, [], empty=builder.documents == 0)
 
 
+_EVENTS_KEY = re.compile(r"^events:[ \t]*(?:#.*)?$", re.MULTILINE)
+_ITEM = re.compile(r"( *)-(?:( +)(\S)|[ \t]*(?:#.*)?$)")
+
+
+def scan_event_positions(text: str) -> list[tuple[int, int]] | None:
+    """Where each item of a block-style top-level ``events:`` list starts, by a line scan.
+
+    Cheap (no parser), for a :class:`Locator` over a tree another parser made. Returns
+    ``None`` when the file is not laid out simply enough to be sure (a flow-style list,
+    no ``events:`` key at the left margin); the caller then asks a real parser.
+    """
+    match = _EVENTS_KEY.search(text)
+    if match is None:
+        return None
+    line_number = text.count("\n", 0, match.start()) + 1
+    positions: list[tuple[int, int]] = []
+    indent: int | None = None
+    pending = False  # a "-" alone on its line: the item starts on the next content line
+    for line in text[match.end() + 1 :].split("\n"):
+        line_number += 1
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        here = len(line) - len(stripped)
+        if pending:
+            positions.append((line_number, here + 1))
+            pending = False
+            continue
+        if indent is not None and here > indent:
+            continue
+        item = _ITEM.match(line)
+        if item is None or (indent is not None and here != indent):
+            break  # the next top-level key, or a layout this scan does not follow
+        indent = here
+        if item.group(3) is None:
+            pending = True
+        else:
+            positions.append((line_number, item.start(3) + 1))
+    return positions
+
+
+class LazyLocator:
+    """A :class:`Locator` for a plain tree that a faster parser made from ``text``.
+
+    Positions are worked out only when a problem needs one (by parsing ``text`` again
+    with :func:`parse_text`, once); event start lines come from a line scan, checked
+    against ``event_count`` and replaced by the parse when the two disagree.
+    """
+
+    def __init__(self, text: str, file: str, event_count: int | None = None) -> None:
+        self._text = text
+        self._file = file
+        self._event_count = event_count
+        self._inner: Locator | None = None
+
+    def _locator(self) -> Locator:
+        if self._inner is None:
+            self._inner = parse_text(self._text, self._file).locator
+        return self._inner
+
+    def locate(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        return self._locator().locate(path)
+
+    def locate_key(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        return self._locator().locate_key(path)
+
+    def event_positions(self) -> list[tuple[int, int]]:
+        positions = scan_event_positions(self._text)
+        if positions is not None and (
+            self._event_count is None or len(positions) == self._event_count
+        ):
+            return positions
+        return self._locator().event_positions()
+
+
 # --------------------------------------------------------------------------- building
 
 
@@ -661,6 +740,25 @@ class Builder:
         line, col = locate(path)
         self.problems.append(Problem(self.file, line, col, message))
 
+    def printable(self, text: str, path: Path_) -> bool:
+        """Refuse text holding control characters (a faster parser may pass them on)."""
+        bad = _CONTROL.search(text)
+        if bad is None:
+            return True
+        self.problem(
+            path,
+            f"text holds control character {_char_name(bad.group())}; "
+            "a log holds only printable text",
+        )
+        return False
+
+    def text_key(self, key: Any, path: Path_) -> bool:
+        """Keys are text; a parser other than ours may hand over numbers or dates."""
+        if isinstance(key, str):
+            return self.printable(key, path)
+        self.problem(path, f"a key must be text, got {_describe(key)}{_QUOTE_HINT}", at_key=True)
+        return False
+
     # ---- the file
 
     def build(self, tree: Any) -> FilePart:
@@ -690,6 +788,8 @@ class Builder:
         """Convert the fields of one mapping; the valid ones, by attribute name."""
         out: dict[str, Any] = {}
         for key, item in value.items():
+            if not self.text_key(key, (*path, key)):
+                continue
             spec_field = spec.by_name.get(key)
             if spec_field is None:
                 hint = _did_you_mean(key, spec.by_name)
@@ -751,6 +851,8 @@ class Builder:
                 hint = _QUOTE_HINT if isinstance(value, bool | int | float | datetime.date) else ""
                 self.problem(path, f"{name} must be text, got {_describe(value)}{hint}")
                 return _INVALID
+            if not self.printable(value, path):
+                return _INVALID
             if kind == "url" and not URL.match(value):
                 self.problem(
                     path,
@@ -789,6 +891,9 @@ class Builder:
                             item_path,
                             f"the items of {name} must be text, got {_describe(item)}{hint}",
                         )
+                        ok = False
+                        continue
+                    if not self.printable(item, item_path):
                         ok = False
                         continue
                     items.append(item)
@@ -935,8 +1040,14 @@ class Builder:
         out: dict[str, str | int | float | bool] = {}
         ok = True
         for key, item in value.items():
+            if not self.text_key(key, (*path, key)):
+                ok = False
+                continue
             if isinstance(item, datetime.date):
                 item = item.isoformat()
+            if isinstance(item, str) and not self.printable(item, (*path, key)):
+                ok = False
+                continue
             if not isinstance(item, str | int | float | bool):
                 self.problem(
                     (*path, key),
@@ -958,6 +1069,8 @@ class Builder:
         entries: dict[str, tuple[Any, Path_]] = {}
         for entry_id, item in value.items():
             entry_path = (*path, entry_id)
+            if not self.text_key(entry_id, entry_path):
+                continue
             if not SLUG.match(entry_id):
                 self.problem(
                     entry_path,
