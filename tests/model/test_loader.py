@@ -328,8 +328,20 @@ def test_bad_slug_ids(load):
     assert lines(load(log=text)) == [
         "log.yaml:8:3: error: topic id 'Use Of Force' must be a lowercase slug: a-z, 0-9, '-' "
         "and '_', starting with a letter or digit",
-        "log.yaml:12:9: error: event 'Big Event''s id 'Big Event' must be a lowercase slug: a-z, "
-        "0-9, '-' and '_', starting with a letter or digit",
+        "log.yaml:12:9: error: event id 'Big Event' must be a lowercase slug: a-z, 0-9, '-' "
+        "and '_', starting with a letter or digit",
+    ]
+
+
+def test_ids_and_references_must_be_text(load):
+    text = event("title: A", "sources: [s1, 7]", "pledge: {by: [perez]}", id="2017")
+    assert lines(load(log=text)) == [
+        "log.yaml:12:9: error: 'id' must be an event id (a lowercase slug such as "
+        "negron-shooting), got the number 2017 (put it in quotes to make it text)",
+        "log.yaml:16:19: error: an item of 'sources' must be a source id (a lowercase slug "
+        "such as news12-2017-12-01), got the number 7 (put it in quotes to make it text)",
+        "log.yaml:17:18: error: 'by' must be a person id (a lowercase slug such as perez), "
+        "got a list",
     ]
 
 

@@ -680,6 +680,16 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {_quote(close[0])}?" if close else ""
 
 
+# Ids a message can show as an example, by registry.
+_EXAMPLE_IDS = {
+    "agencies": "bpd",
+    "people": "perez",
+    "topics": "body-cameras",
+    "sources": "news12-2017-12-01",
+    "kinds": "meeting",
+    "events": "negron-shooting",
+}
+
 # Quoting fixes these: YAML read the value as something other than text.
 _QUOTE_HINT = " (put it in quotes to make it text)"
 
@@ -861,7 +871,7 @@ class Builder:
                 return _INVALID
             return value
         if kind == "id":
-            return self.slug(value, path, f"{what}'s id")
+            return self.slug(value, path, name)
         if kind == "ref":
             ref_id = self.slug(value, path, f"{name}", registry=spec_field.ref)
             if ref_id is not _INVALID:
@@ -998,18 +1008,25 @@ class Builder:
         return self.registry(value, spec, spec_field.name, path)
 
     def slug(self, value: Any, path: Path_, what: str, registry: str | None = None) -> Any:
+        """An id (``registry`` None: it must be a slug) or a reference into ``registry``.
+
+        ``what`` names the value in a message: "'id'", "'agency'", "an item of 'people'".
+        """
         if not isinstance(value, str):
-            noun = NOUNS.get(registry or "", "")
-            expected = f"{noun} id" if noun else "id"
+            noun = NOUNS.get(registry or "", "event")
+            article = "an" if noun[0] in "aeiou" else "a"
+            hint = _QUOTE_HINT if isinstance(value, bool | int | float | datetime.date) else ""
             self.problem(
                 path,
-                f"{what} must be an {expected} (a lowercase slug such as bpd), got {_describe(value)}",
+                f"{what} must be {article} {noun} id (a lowercase slug such as "
+                f"{_EXAMPLE_IDS.get(registry or '', 'negron-shooting')}), "
+                f"got {_describe(value)}{hint}",
             )
             return _INVALID
         if registry is None and not SLUG.match(value):
             self.problem(
                 path,
-                f"{what} {_quote(value)} must be a lowercase slug: a-z, 0-9, '-' and '_', "
+                f"event id {_quote(value)} must be a lowercase slug: a-z, 0-9, '-' and '_', "
                 "starting with a letter or digit",
             )
             return _INVALID
