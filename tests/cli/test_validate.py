@@ -75,6 +75,14 @@ def test_an_unreadable_file_exits_2(capsys, tmp_path: Path, monkeypatch):
     assert "watchline: error: folder.yaml: no *.yaml or *.yml files in this folder" in err
 
 
+def test_a_device_is_refused_not_read_forever(capsys):
+    code, _, err = run(capsys, "validate", "/dev/zero")
+    assert code == 2
+    assert (
+        err == "/dev/zero:1:1: error: not a regular file\nwatchline: error: cannot read /dev/zero\n"
+    )
+
+
 def test_hostile_names_and_text_reach_the_terminal_printable(capsys, tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("bad\x1b[2J.yaml").write_text('watchline: 1\ntitle: T\n"x\\e]52;c;aGk=\\a": 1\n')

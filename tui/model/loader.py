@@ -35,6 +35,7 @@ import difflib
 import math
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -154,7 +155,13 @@ def read_text(path: Path, name: str | None = None) -> tuple[str | None, list[Pro
     """
     file = name if name is not None else str(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            return None, [Problem(file, 1, 1, "this is a folder, not a log file")]
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or a device (/dev/zero) could be read forever.
+            return None, [Problem(file, 1, 1, "not a regular file")]
+        size = info.st_size
         if size > MAX_BYTES:
             return None, [
                 Problem(
@@ -165,7 +172,9 @@ def read_text(path: Path, name: str | None = None) -> tuple[str | None, list[Pro
                     f"{MAX_BYTES // 2**20} MiB (split it into several files)",
                 )
             ]
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # One byte past the cap: a file that grew since stat() is still refused.
+            data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         return None, [Problem(file, 1, 1, "no such file")]
     except IsADirectoryError:
@@ -173,6 +182,10 @@ def read_text(path: Path, name: str | None = None) -> tuple[str | None, list[Pro
     except OSError as error:
         return None, [Problem(file, 1, 1, f"cannot read the file: {error.strerror or error}")]
     return check_text(data, file)
+
+
+# The messages of read_text that mean "could not read", not "read a bad log".
+_UNREADABLE = ("no such file", "this is a folder", "not a regular file", "cannot read")
 
 
 def check_text(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
@@ -1181,11 +1194,7 @@ def load_file(
     file = str(path)
     text, problems = read_text(path, file)
     if text is None:
-        unreadable = (
-            bool(problems)
-            and problems[0].line == 1
-            and problems[0].message.startswith(("no such file", "this is a folder", "cannot read"))
-        )
+        unreadable = bool(problems) and problems[0].message.startswith(_UNREADABLE)
         return None, problems, not unreadable
     parsed = parse_text(text, file, progress)
     if parsed.problems:
