@@ -109,6 +109,7 @@ class Terminal:
         self.stream = pyte.ByteStream(self.screen)
         self.raw = bytearray()
         self.child = pexpect.spawn(argv[0], argv[1:], dimensions=(rows, cols), env=env)
+        self.child.delaybeforesend = None  # pexpect sleeps 50 ms before each send by default
         self.exited = False
 
     @property
