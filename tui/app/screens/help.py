@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.style import Style
 from textual.widgets import Static
 
 # The query language in brief: (example, what it does). Our own text, never log text.
@@ -89,7 +90,7 @@ class HelpScreen(ModalScreen[None]):
         """Close the help."""
         self.dismiss(result)
 
-    def _style(self, part: str):  # -> textual.style.Style
+    def _style(self, part: str) -> Style:
         return self.get_visual_style(f"help-screen--{part}", partial=True)
 
     def _source_screen(self) -> Screen | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from dateutil.relativedelta import relativedelta
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -174,10 +175,10 @@ class PledgeBoard(Screen[str | None]):
         key = table.coordinate_to_cell_key((row, 0)).row_key
         return None if key.value is None else str(key.value)
 
-    def _style(self, part: str):  # -> rich.style.Style
+    def _style(self, part: str) -> RichStyle:
         return self.get_component_rich_style(f"pledge-board--{part}", partial=True)
 
-    def _status_style(self, row: PledgeRow):  # -> rich.style.Style | str
+    def _status_style(self, row: PledgeRow) -> RichStyle | str:
         if row.overdue:
             return self._style("overdue")
         if row.status in ("kept", "compromise"):
@@ -191,13 +192,13 @@ class PledgeBoard(Screen[str | None]):
     def _cells(self, row: PledgeRow) -> list[Text]:
         muted = self._style("muted")
         overdue = (
-            safe_text(row.overdue_words(), single_line=True, style=self._style("overdue"))
+            _styled(safe_text(row.overdue_words(), single_line=True), self._style("overdue"))
             if row.overdue
             else Text("no" if row.due else "no due date", style=muted)
         )
         evidence = "; ".join(self._evidence_label(source_id) for source_id in row.evidence)
         return [
-            safe_text(row.status, single_line=True, style=self._status_style(row)),
+            _styled(safe_text(row.status, single_line=True), self._status_style(row)),
             overdue,
             safe_text(row.due or "\u2014", single_line=True),
             _cut(safe_text(row.title, single_line=True)),
@@ -205,7 +206,7 @@ class PledgeBoard(Screen[str | None]):
             safe_text(row.made, single_line=True),
             safe_text(row.last_rating or "not rated", single_line=True),
             _cut(safe_text(evidence or "\u2014", single_line=True)),
-            _cut(safe_text(row.id, single_line=True, style=muted)),
+            _cut(_styled(safe_text(row.id, single_line=True), muted)),
         ]
 
     def _evidence_label(self, source_id: str) -> str:
@@ -268,6 +269,13 @@ class PledgeBoard(Screen[str | None]):
         message.stop()
         if message.row_key.value is not None:
             self.dismiss(str(message.row_key.value))
+
+
+def _styled(text: Text, style: RichStyle | str) -> Text:
+    """``text`` with ``style`` over all of it (log text stays literal: no markup parsed)."""
+    if style:
+        text.stylize(style)
+    return text
 
 
 def _cut(text: Text) -> Text:

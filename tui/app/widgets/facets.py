@@ -4,7 +4,8 @@ One ``OptionList`` (a Line-API widget: it draws only the rows on screen) holds e
 a heading row per facet, then its values with the number of events each would match under
 the current query. Active values are ticked and bold; values with no events are hidden
 unless active. A facet shows its top :attr:`FacetPanel.TOP` values and a "… N more" row
-that expands it, so a log with hundreds of agencies stays a short list.
+that shows :attr:`FacetPanel.STEP` more at a time, so a log with hundreds of agencies and
+thousands of people stays a short list (every row is rebuilt when the counts change).
 
 Choosing a value (enter, space or a click) posts :class:`FacetPanel.Toggled`; the app edits
 the query text with ``tui.model.query.toggle_term`` and calls :meth:`FacetPanel.refresh_counts`.
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
+from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -41,7 +43,7 @@ FACETS: tuple[tuple[str, str], ...] = (
 class _Row:
     """What a row of the list does when chosen."""
 
-    action: str  # "heading" (fold/unfold), "value" (toggle), "more" (expand/shrink), "none"
+    action: str  # "heading" (fold/unfold), "value" (toggle), "more", "fewer", "none"
     field: str
     value: str = ""
 
@@ -55,6 +57,9 @@ class FacetPanel(OptionList):
 
     TOP: ClassVar[int] = 8
     """Values shown per facet before "… N more" (active values are always shown)."""
+
+    STEP: ClassVar[int] = 50
+    """How many more values each "… N more" shows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "select", "Toggle", show=False, id="facets.toggle"),
@@ -110,7 +115,7 @@ class FacetPanel(OptionList):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._values: dict[str, list[FacetValue]] = {}
         self._rows: list[_Row] = []
-        self._expanded: set[str] = set()
+        self._limits: dict[str, int] = {}  # facet -> values shown, when more than TOP
         self._folded: set[str] = set()
 
     @property
@@ -133,7 +138,7 @@ class FacetPanel(OptionList):
         if self.is_mounted and self._values:
             self._rebuild()
 
-    def _style(self, part: str):  # -> textual.style.Style
+    def _style(self, part: str) -> Style:
         return self.get_visual_style(f"facet-panel--{part}", partial=True)
 
     def _rebuild(self) -> None:
@@ -161,20 +166,22 @@ class FacetPanel(OptionList):
             for value in shown:
                 rows.append(_Row("value", facet, value.value_id))
                 options.append(Option(self._value_prompt(value, width)))
-            if hidden or facet in self._expanded:
+            if hidden:
                 rows.append(_Row("more", facet))
-                options.append(Option(self._more_prompt(facet, hidden)))
+                options.append(Option(self._more_prompt(hidden)))
+            if facet in self._limits:
+                rows.append(_Row("fewer", facet))
+                options.append(Option(Content.styled("  \u2026 show fewer", self._style("more"))))
             if not shown and not hidden:
                 rows.append(_Row("none", facet))
                 prompt = Content.styled("  (no events)", self._style("more"))
                 options.append(Option(prompt, disabled=True))
         self._rows = rows
         self.set_options(options)
-        if keep is not None:
-            for index, row in enumerate(rows):
-                if row.key == keep:
-                    self.highlighted = index
-                    break
+        if keep is not None and highlighted is not None and rows:
+            # The same row if it is still there ("… more" may have gone), else the same place.
+            index = next((i for i, row in enumerate(rows) if row.key == keep), None)
+            self.highlighted = min(highlighted, len(rows) - 1) if index is None else index
 
     def _split(self, facet: str, values: list[FacetValue]) -> tuple[list[FacetValue], int]:
         """The values to show (active first, then by count) and how many are left out."""
@@ -182,11 +189,12 @@ class FacetPanel(OptionList):
         if facet == "year":
             # Years read best in order; the engine sorts every facet by count.
             visible.sort(key=lambda v: v.value_id)
-        if facet in self._expanded or len(visible) <= self.TOP:
+        limit = self._limits.get(facet, self.TOP)
+        if len(visible) <= limit:
             return visible, 0
         active = [v for v in visible if v.active or v.excluded]
         rest = [v for v in visible if not (v.active or v.excluded)]
-        room = max(self.TOP - len(active), 0)
+        room = max(limit - len(active), 0)
         shown_ids = {id(v) for v in active + rest[:room]}
         # Keep the display order (by count; years in order).
         shown = [v for v in visible if id(v) in shown_ids]
@@ -221,9 +229,9 @@ class FacetPanel(OptionList):
             )
         return Content.assemble("  ", (count, self._style("count")), label)
 
-    def _more_prompt(self, facet: str, hidden: int) -> Content:
-        text = f"  \u2026 {hidden:,} more" if hidden else "  \u2026 show fewer"
-        return Content.styled(text, self._style("more"))
+    def _more_prompt(self, hidden: int) -> Content:
+        step = f" (next {self.STEP})" if hidden > self.STEP else ""
+        return Content.styled(f"  \u2026 {hidden:,} more{step}", self._style("more"))
 
     def _on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
         if message.option_list is not self:
@@ -236,7 +244,10 @@ class FacetPanel(OptionList):
         if row.action == "value":
             self.post_message(self.Toggled(self, row.field, row.value))
         elif row.action == "more":
-            self._expanded ^= {row.field}
+            self._limits[row.field] = self._limits.get(row.field, self.TOP) + self.STEP
+            self._rebuild()
+        elif row.action == "fewer":
+            self._limits.pop(row.field, None)
             self._rebuild()
         elif row.action == "heading":
             self._folded ^= {row.field}
