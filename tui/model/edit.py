@@ -180,13 +180,13 @@ def add_rating(
 
     status, as_of = _check_rating_fields(rating)
     others = [Path(p) for p in also_load if Path(os.path.realpath(p)) != target]
-    _check_against_log(target, shown, others, event_id, status, rating.evidence)
-
     new_text, line_index, added = insert_rating(
         text, event_id, NewRating(status, as_of, tuple(rating.evidence), rating.note)
     )
     new_bytes = new_text.encode("utf-8")
-    _write_checked(target, shown, new_bytes, old_hash, others)
+    # One load, of the result: a problem on the added lines is the request's (an unknown
+    # source), any other was in the log already. Loading is the slow part of a write.
+    _write_checked(target, shown, new_bytes, old_hash, others, (line_index + 1, len(added)))
     return EditResult(
         path=Path(path),
         event_id=event_id,
@@ -213,6 +213,12 @@ def insert_rating(text: str, event_id: str, rating: NewRating) -> tuple[str, int
     event, so parsing a whole 10,000-event log for one rating would take minutes.
     """
     lines = text.splitlines(keepends=True)
+    ids = _ID_LINE.findall(text)
+    if event_id not in ids:
+        # A cheap answer, before any parse, for the commonest mistake: a mistyped id.
+        raise EditError(
+            f"no event with id {_quote_id(event_id)} in this log{_did_you_mean(event_id, ids)}"
+        )
     style = _detect_style(text)
     span = _event_span(text, lines, event_id)
     if span is not None:
@@ -260,6 +266,8 @@ def _assemble(lines: list[str], index: int, added: list[str], newline: str) -> s
     return "".join(before) + "".join(line + newline for line in added) + "".join(lines[index:])
 
 
+# Every `id:` value, block or flow, quoted or not (a superset of the event ids).
+_ID_LINE = re.compile(r"""(?:^|[\s{,])id: *["']?([^"'\s#,{}\[\]]+)""", re.M)
 # A top-level `events:` key, and the first line of its first item.
 _EVENTS_KEY = re.compile(r"^events:[ \t]*(?:#.*)?\r?\n(?:[ \t]*(?:#.*)?\r?\n)*( *)-[ \r\n]", re.M)
 
@@ -350,47 +358,6 @@ def _check_rating_fields(rating: NewRating) -> tuple[str, str]:
     return status, as_of
 
 
-def _check_against_log(
-    target: Path,
-    shown: str,
-    others: Sequence[Path],
-    event_id: str,
-    status: str,
-    evidence: Sequence[str],
-) -> None:
-    """Refuse a rating the loaded log cannot take: unknown or non-pledge event, unknown source."""
-    from tui.model.loader import load_paths  # the loader pulls in the format table
-
-    result = load_paths([target, *others])
-    if result.problems or result.collection is None:
-        raise InvalidResultError(
-            f"{shown} has problems; fix them before adding a rating:\n"
-            + _problem_lines(result.problems, target, shown),
-            [str(p) for p in result.problems],
-        )
-    collection = result.collection
-    event = collection.event(event_id)
-    if event is None:
-        pledges = [e.id for e in collection.events if e.kind == "pledge"]
-        raise EditError(
-            f"no event with id {_quote_id(event_id)} in {shown}{_did_you_mean(event_id, pledges)}"
-        )
-    where = event.location.file if event.location else None
-    if where is not None and Path(os.path.realpath(where)) != target:
-        raise EditError(
-            f"{_quote_id(event_id)} is in {printable(where)}, not {shown}; rate it in that file"
-        )
-    if event.kind != "pledge":
-        raise EditError(_not_a_pledge(event_id, event.kind))
-    unknown = [source for source in evidence if source not in collection.sources]
-    if unknown:
-        hint = _did_you_mean(unknown[0], list(collection.sources))
-        raise EditError(
-            f"unknown source {_quote_id(unknown[0])}{hint}; evidence must name ids from the "
-            f"sources: registry"
-        )
-
-
 def _verify(
     old_text: str,
     new_text: str,
@@ -468,9 +435,17 @@ def _stringify_as_of(added: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write_checked(
-    target: Path, shown: str, data: bytes, old_hash: str, others: Sequence[Path]
+    target: Path,
+    shown: str,
+    data: bytes,
+    old_hash: str,
+    others: Sequence[Path],
+    added: tuple[int, int],
 ) -> None:
-    """Write ``data`` over ``target`` atomically, after validating it and the hash."""
+    """Write ``data`` over ``target`` atomically, after validating it and the hash.
+
+    ``added`` is (first line, count) of the inserted lines, 1-based, in ``data``.
+    """
     mode = stat.S_IMODE(target.stat().st_mode)
     fd, tmp_name = tempfile.mkstemp(
         prefix=f".{target.stem}.", suffix=f".watchline-tmp{target.suffix}", dir=target.parent
@@ -482,7 +457,7 @@ def _write_checked(
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
-        _validate_result(tmp, target, shown, others)
+        _validate_result(tmp, shown, others, added)
         # The last moment before the rename: has anyone saved the file since we read it?
         if file_hash(target) != old_hash:
             raise ConflictError(_conflict_message(shown))
@@ -498,16 +473,40 @@ def _write_checked(
     _fsync_dir(target.parent)
 
 
-def _validate_result(tmp: Path, target: Path, shown: str, others: Sequence[Path]) -> None:
-    from tui.model.loader import load_paths
+def _validate_result(tmp: Path, shown: str, others: Sequence[Path], added: tuple[int, int]) -> None:
+    """Load the written temporary file (with ``others``); refuse the write on any problem.
+
+    Problems on the added lines come from the request (an unknown source): an
+    :class:`EditError`. Others were in the log before: an :class:`InvalidResultError`,
+    quoted at their lines in the file as it is (before the insert).
+    """
+    from tui.model.loader import load_paths  # the loader pulls in the whole format table
 
     result = load_paths([tmp, *others])
-    if result.problems or result.collection is None:
-        raise InvalidResultError(
-            "the rating was not written: the log would have problems:\n"
-            + _problem_lines(result.problems, tmp, shown),
-            [str(p).replace(str(tmp), shown) for p in result.problems],
-        )
+    if not result.problems and result.collection is not None:
+        return
+    first, count = added
+    ours = [p for p in result.problems if p.file == str(tmp) and first <= p.line < first + count]
+    if ours:
+        raise EditError("; ".join(printable(p.message) for p in ours))
+    lines = []
+    for problem in result.problems:
+        if problem.file == str(tmp):
+            line = problem.line - count if problem.line >= first + count else problem.line
+            lines.append(f"{shown}:{line}:{problem.col}: error: {problem.message}")
+        else:
+            lines.append(str(problem))
+    if not lines:
+        lines.append(f"{shown}: error: the log could not be loaded")
+    shown_lines = lines[:_PROBLEMS_SHOWN]
+    if len(lines) > _PROBLEMS_SHOWN:
+        more = len(lines) - _PROBLEMS_SHOWN
+        shown_lines.append(f"... and {more} more (run: watchline validate {shown})")
+    raise InvalidResultError(
+        f"{shown} has problems; fix them, then add the rating (nothing was written):\n"
+        + "\n".join(printable(line) for line in shown_lines),
+        lines,
+    )
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -522,13 +521,6 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def _problem_lines(problems: Sequence[object], path: Path, shown: str) -> str:
-    lines = [str(p).replace(str(path), shown) for p in problems[:_PROBLEMS_SHOWN]]
-    if len(problems) > _PROBLEMS_SHOWN:
-        lines.append(f"... and {len(problems) - _PROBLEMS_SHOWN} more (watchline validate {shown})")
-    return "\n".join(printable(line) for line in lines)
 
 
 def _conflict_message(shown: str) -> str:
