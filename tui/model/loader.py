@@ -24,7 +24,10 @@ stage 2 only: give :class:`Builder` any plain tree and any object with the
 :func:`parse_text` on the same text only when ``locate`` is first called;
 ``event_positions`` must stay cheap because every load calls it once per file (a scan of
 the lines that start an item of ``events:`` is enough). Run :func:`read_text`'s guards
-first: a C parser must never see unbounded nesting.
+first: a C parser must never see unbounded nesting. :func:`load_file` is the one place
+that chooses the parser. ``tests/model/test_loader_seam.py`` shows yaml-rs through this
+seam (``yaml_rs.loads(text, parse_datetime=False)`` + :class:`LazyLocator`) giving the same
+objects and the same problems as the ruamel path.
 """
 
 from __future__ import annotations
@@ -78,23 +81,29 @@ __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
     "Builder",
+    "FilePart",
     "LazyLocator",
     "LoadResult",
     "Locator",
     "LogError",
+    "NodeLocator",
     "ParseResult",
+    "PathError",
     "Problem",
+    "check_text",
     "expand_paths",
     "load_collection",
+    "load_file",
     "load_paths",
     "parse_text",
     "read_text",
+    "resolve_plain",
     "scan_event_positions",
 ]
 
 # A 100k-event log is about 61 MB; four times that is a mistake or an attack.
 MAX_BYTES = 256 * 1024 * 1024
-# A log nests about 5 deep (log > events > event > pledge > ratings > rating > evidence).
+# A log nests 7 deep at most (log > events > event > pledge > ratings > rating > evidence).
 MAX_DEPTH = 100
 # How many nodes aliases may add to a file when expanded. A 432-byte "billion laughs"
 # would add 387 million; real logs reuse a list or two, if anything.
@@ -723,7 +732,7 @@ _CLASSES: dict[str, type] = {
 
 _INVALID = object()
 
-Path_ = tuple[str | int, ...]
+TreePath = tuple[str | int, ...]
 
 
 @dataclass(slots=True)
@@ -735,10 +744,10 @@ class FilePart:
     title: str | None = None
     description: str | None = None
     # registry name -> id -> (object, path of its entry)
-    registries: dict[str, dict[str, tuple[Any, Path_]]] = field(default_factory=dict)
-    events: list[tuple[Event, Path_]] = field(default_factory=list)
+    registries: dict[str, dict[str, tuple[Any, TreePath]]] = field(default_factory=dict)
+    events: list[tuple[Event, TreePath]] = field(default_factory=list)
     # (registry, id, path of the reference): checked once every file is built.
-    refs: list[tuple[str, str, Path_]] = field(default_factory=list)
+    refs: list[tuple[str, str, TreePath]] = field(default_factory=list)
     # Ids of events that have problems of their own (and so are not in ``events``).
     broken_event_ids: set[str] = field(default_factory=set)
 
@@ -758,12 +767,12 @@ class Builder:
 
     # ---- problems
 
-    def problem(self, path: Path_, message: str, *, at_key: bool = False) -> None:
+    def problem(self, path: TreePath, message: str, *, at_key: bool = False) -> None:
         locate = self.locator.locate_key if at_key else self.locator.locate
         line, col = locate(path)
         self.problems.append(Problem(self.file, line, col, message))
 
-    def printable(self, text: str, path: Path_) -> bool:
+    def printable(self, text: str, path: TreePath) -> bool:
         """Refuse text holding control characters (a faster parser may pass them on)."""
         bad = _CONTROL.search(text)
         if bad is None:
@@ -775,7 +784,7 @@ class Builder:
         )
         return False
 
-    def text_key(self, key: Any, path: Path_) -> bool:
+    def text_key(self, key: Any, path: TreePath) -> bool:
         """Keys are text; a parser other than ours may hand over numbers or dates."""
         if isinstance(key, str):
             return self.printable(key, path)
@@ -804,7 +813,7 @@ class Builder:
         self,
         value: dict[str, Any],
         spec: Mapping,
-        path: Path_,
+        path: TreePath,
         what: str,
         skip_required: frozenset[str] | set[str] = frozenset(),
     ) -> dict[str, Any]:
@@ -829,7 +838,7 @@ class Builder:
         return out
 
     def mapping(
-        self, value: Any, spec: Mapping, path: Path_, what: str, entry_id: str | None = None
+        self, value: Any, spec: Mapping, path: TreePath, what: str, entry_id: str | None = None
     ) -> Any:
         """One nested mapping as its dataclass, or _INVALID."""
         if not isinstance(value, dict):
@@ -850,7 +859,7 @@ class Builder:
 
     # ---- values
 
-    def convert(self, value: Any, spec_field: Field, path: Path_, what: str) -> Any:
+    def convert(self, value: Any, spec_field: Field, path: TreePath, what: str) -> Any:
         """One field's value converted by its kind, or _INVALID (with a problem recorded)."""
         name = _quote(spec_field.name)
         kind = spec_field.kind
@@ -1020,7 +1029,7 @@ class Builder:
         # kind == "registry"
         return self.registry(value, spec, spec_field.name, path)
 
-    def slug(self, value: Any, path: Path_, what: str, registry: str | None = None) -> Any:
+    def slug(self, value: Any, path: TreePath, what: str, registry: str | None = None) -> Any:
         """An id (``registry`` None: it must be a slug) or a reference into ``registry``.
 
         ``what`` names the value in a message: "'id'", "'agency'", "an item of 'people'".
@@ -1045,7 +1054,7 @@ class Builder:
             return _INVALID
         return value
 
-    def amount(self, value: Any, path: Path_, name: str) -> Any:
+    def amount(self, value: Any, path: TreePath, name: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             hint = " (write the number alone, e.g. 895000)" if isinstance(value, str) else ""
             self.problem(path, f"{name} must be a number, got {_describe(value)}{hint}")
@@ -1063,7 +1072,7 @@ class Builder:
             return _INVALID
         return amount
 
-    def data(self, value: Any, path: Path_, name: str) -> Any:
+    def data(self, value: Any, path: TreePath, name: str) -> Any:
         if not isinstance(value, dict):
             self.problem(path, f"{name} must be a mapping of name: value, got {_describe(value)}")
             return _INVALID
@@ -1090,13 +1099,13 @@ class Builder:
 
     # ---- registries and events
 
-    def registry(self, value: Any, spec: Mapping, name: str, path: Path_) -> Any:
+    def registry(self, value: Any, spec: Mapping, name: str, path: TreePath) -> Any:
         if not isinstance(value, dict):
             self.problem(
                 path, f"{_quote(name)} must be a mapping of id: details, got {_describe(value)}"
             )
             return _INVALID
-        entries: dict[str, tuple[Any, Path_]] = {}
+        entries: dict[str, tuple[Any, TreePath]] = {}
         for entry_id, item in value.items():
             entry_path = (*path, entry_id)
             if not self.text_key(entry_id, entry_path):
@@ -1117,7 +1126,7 @@ class Builder:
         self.part.registries[name] = entries
         return _INVALID  # registries are kept in the part, not as a field value
 
-    def events(self, value: list[Any], path: Path_) -> Any:
+    def events(self, value: list[Any], path: TreePath) -> Any:
         positions = self.locator.event_positions()
         spec = SPECS["event"]
         for index, item in enumerate(value):
@@ -1220,7 +1229,7 @@ def _differing_field(first: Any, second: Any) -> str:
 
 def _merge(parts: list[FilePart], problems: list[Problem]) -> Collection:
     """Unite the parts' registries and events; record conflicts and unknown references."""
-    registries: dict[str, dict[str, tuple[Any, FilePart, Path_]]] = {
+    registries: dict[str, dict[str, tuple[Any, FilePart, TreePath]]] = {
         name: {} for name in ("agencies", "people", "topics", "sources", "kinds")
     }
     for part in parts:
