@@ -54,11 +54,12 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import contains, itemgetter, mul
 from typing import NamedTuple
 
-from tui.model.log import PLEDGE_STATUSES, SETTLED_STATUSES, Collection, Event, Pledge
+from tui.model.log import PLEDGE_STATUSES, Collection, Event
+from tui.model.pledges import overdue_days, status_at
 from tui.model.search_text import (
     event_agency_ids,
     event_person_ids,
@@ -301,7 +302,13 @@ def _read_field_term(
             if not values and not quoted and (i >= n or text[i].isspace()):
                 message = f"{field_name}: needs a value (for example {_EXAMPLES[field_name]})"
                 raise QueryError(message, start, i)
-            raise QueryError(f"empty value in {field_name}:", value_start, max(i, value_start + 1))
+            if i > value_start:  # "" or "  "
+                span = (value_start, i)
+            elif values:  # nothing after a comma: point at the comma
+                span = (value_start - 1, value_start)
+            else:  # agency:,x
+                span = (value_start, value_start + 1)
+            raise QueryError(f"empty value in {field_name}:", *span)
         _check_value(field_name, value.strip(), value_start, i, text[i:])
         values.append(value.strip())
         spans.append((value_start, i))
@@ -435,26 +442,6 @@ def _cut(text: str, start: int, end: int) -> str:
     return before + after.lstrip()
 
 
-# ---------------------------------------------------------------------------- pledges
-
-
-def _status_at(pledge: Pledge, as_of: date) -> str:
-    """The latest rating on or before ``as_of`` (by its lower bound), else not-yet-rated."""
-    status = "not-yet-rated"
-    for rating in pledge.ratings:
-        if rating.as_of.lower <= as_of:
-            status = rating.status
-    return status
-
-
-def _is_overdue(event: Event, as_of: date) -> bool:
-    """Due date's upper bound passed and the status at ``as_of`` is not settled."""
-    pledge = event.pledge
-    if pledge is None or pledge.due is None or pledge.due.upper >= as_of:
-        return False
-    return _status_at(pledge, as_of) not in SETTLED_STATUSES
-
-
 # ---------------------------------------------------------------------------- bitsets
 #
 # An event set is a Python int with bit i set for ``collection.events[i]``: AND, OR and
@@ -571,6 +558,7 @@ class _Facet:
         self.pairs = sum(len(ix) for ix in lists.values())
         self._getter: Callable[[bytes], tuple[int, ...]] | None = None
         self._ranges: list[tuple[str, int, int]] = []
+        self._order: dict[str, int] | None = None
         if len(lists) > self.FEW_VALUES:
             flat: list[int] = []
             for value_id, indexes in lists.items():
@@ -583,21 +571,29 @@ class _Facet:
         self, base: int, flags: Callable[[], bytes], indexes: Callable[[], list[int]]
     ) -> dict[str, int]:
         """Events in ``base`` per value; ``flags``/``indexes`` give ``base`` in other forms."""
+        postings = self.postings
+        if self._getter is None:
+            # Few values: one AND and one popcount each (microseconds at 100k events).
+            return {v: (base & postings.bits(v)).bit_count() for v in postings.counts}
         size = base.bit_count()
         if size == 0:
             return {}
-        if size * (self.pairs / max(1, len(self.event_values))) * 8 < self.pairs:
-            # A small result: count its events' values directly.
-            counter: Counter[str] = Counter()
+        if size * 8 < len(self.event_values) or size < 256:
+            # A small result: count its events' values directly, in C.
+            chosen = indexes()
             values = self.event_values
-            for i in indexes():
-                counter.update(values[i])
-            return dict(counter)
-        if self._getter is None:
-            postings = self.postings
-            return {v: (base & postings.bits(v)).bit_count() for v in postings.counts}
+            if len(chosen) == 1:
+                return dict.fromkeys(values[chosen[0]], 1)
+            return Counter(chain.from_iterable(itemgetter(*chosen)(values)))
         hits = bytes(self._getter(flags()))
         return {value_id: hits.count(1, a, b) for value_id, a, b in self._ranges}
+
+    def order(self, label: Callable[[str], str]) -> dict[str, int]:
+        """Each value's rank by folded label then id, for sorting by count then label."""
+        if self._order is None:
+            ids = sorted(self.postings.counts, key=lambda v: (fold(label(v)), v))
+            self._order = {v: rank for rank, v in enumerate(ids)}
+        return self._order
 
 
 @dataclass(slots=True)
@@ -669,7 +665,7 @@ class QueryEngine:
         self._needle_cache: OrderedDict[str, dict[str, set[str]]] = OrderedDict()
         self._date_cache: dict[tuple[str, str], int] = {}
         self._plans: OrderedDict[tuple[Term, ...], _Plan] = OrderedDict()
-        self._sort_keys: dict[str, dict[str, str]] = {}
+        self._sort_keys: dict[str, dict[str, int]] = {}
         self._labels: dict[str, dict[str, str]] = {}
 
     # -- building
@@ -703,8 +699,9 @@ class QueryEngine:
         for i in self._pledges:
             pledge = events[i].pledge
             assert pledge is not None
-            status = _status_at(pledge, self.as_of)
-            values = (status, "overdue") if _is_overdue(events[i], self.as_of) else (status,)
+            status = status_at(pledge, self.as_of)
+            overdue = overdue_days(events[i], self.as_of) is not None
+            values = (status, "overdue") if overdue else (status,)
             for value in values:
                 lists[value].append(i)
         self._status_bits = {v: _bits_from_indexes(ix, self.n) for v, ix in lists.items()}
@@ -963,25 +960,43 @@ class QueryEngine:
         excluded = plan.excluded.get(facet, set())
         for value_id in active | excluded:
             counts.setdefault(value_id, 0)
-        labels = self._labels.setdefault(facet, {})
-        keys = self._sort_keys.setdefault(facet, {})
-        for value_id in counts.keys() - keys.keys():
-            labels[value_id] = label = self.label(facet, value_id)
-            keys[value_id] = fold(label)
-        order = [(-c, keys[v], v) for v, c in counts.items() if c or v in active or v in excluded]
-        if limit is not None and limit < len(order):
-            chosen = heapq.nsmallest(limit, order)
-            pinned = {v for _, _, v in chosen}
-            chosen.extend(
-                (-counts[v], keys[v], v) for v in sorted(active | excluded) if v not in pinned
-            )
-            chosen.sort()
-            order = chosen
-        else:
-            order.sort()
-        return [
-            FacetValue(facet, v, labels[v], -c, v in active, v in excluded) for c, _, v in order
+        pinned = active | excluded
+        for value_id in pinned:
+            counts.setdefault(value_id, 0)
+        rank = self._rank(facet)
+        unranked = len(rank)
+        # One int per value sorts by count (descending), then label: cheaper than tuples
+        # with thousands of people.
+        scale = unranked + 1
+        keyed = [
+            (c * -scale + rank.get(v, unranked), v) for v, c in counts.items() if c or v in pinned
         ]
+        if limit is not None and limit < len(keyed):
+            chosen = heapq.nsmallest(limit, keyed)
+            chosen_ids = {v for _, v in chosen}
+            chosen.extend(
+                (counts[v] * -scale + rank.get(v, unranked), v)
+                for v in pinned
+                if v not in chosen_ids
+            )
+            keyed = chosen
+        keyed.sort()
+        labels = self._labels.setdefault(facet, {})
+        for _, v in keyed:
+            if v not in labels:
+                labels[v] = self.label(facet, v)
+        return [
+            FacetValue(facet, v, labels[v], counts[v], v in active, v in excluded) for _, v in keyed
+        ]
+
+    def _rank(self, facet: str) -> dict[str, int]:
+        """Each value's place in label order (folded, then by id)."""
+        if facet == "status":
+            if "status" not in self._sort_keys:
+                ordered = sorted(STATUS_VALUES, key=lambda v: fold(STATUS_LABELS[v]))
+                self._sort_keys["status"] = {v: i for i, v in enumerate(ordered)}
+            return self._sort_keys["status"]
+        return self.facets[facet].order(lambda v: self.label(facet, v))
 
     def all_facet_counts(
         self, query: Query | str, facets: Sequence[str] = FACETS, limit: int | None = None
