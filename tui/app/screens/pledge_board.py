@@ -22,6 +22,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -105,7 +106,7 @@ class PledgeBoard(Screen[str | None]):
         """Show the pledges among ``event_indexes`` (the current query's result; all when
         None), judged at ``as_of``; ``query_text`` is shown in the heading."""
         super().__init__(name=name, id=id)
-        self.collection = collection
+        self.collection: Collection = collection
         self.event_indexes: Sequence[int] | None = (
             None if event_indexes is None else list(event_indexes)
         )
@@ -172,7 +173,7 @@ class PledgeBoard(Screen[str | None]):
         if not self.rows or table.row_count == 0:
             return None
         row = min(max(table.cursor_row, 0), table.row_count - 1)
-        key = table.coordinate_to_cell_key((row, 0)).row_key
+        key = table.coordinate_to_cell_key(Coordinate(row, 0)).row_key
         return None if key.value is None else str(key.value)
 
     def _style(self, part: str) -> RichStyle:

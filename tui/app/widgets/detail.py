@@ -161,12 +161,15 @@ class DetailPane(VerticalScroll):
         empty_message: str = "No event selected",
     ) -> None:
         """Show ``event`` (or ``empty_message`` when it is None), rated as of ``as_of``."""
+        changed = event is not self._event
         self._event = event
         self._collection = collection
         self._as_of = as_of
         self._empty_message = empty_message
         self._render_event()
-        self.scroll_home(animate=False)
+        if changed:
+            # A new event starts at its title; the same one re-shown keeps the reader's place.
+            self.scroll_home(animate=False)
 
     def notify_style_update(self) -> None:
         # A theme change restyles the component classes: rebuild the content with them.
