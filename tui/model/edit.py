@@ -10,13 +10,15 @@ guarantees, in the order they are checked:
    ``- {status: ...}`` or block) that the file already uses. The document is never
    re-dumped, so every original line survives, in order, byte for byte: comments, key
    order, quoting, blank lines and line endings. The positions come from ruamel.yaml's
-   round-trip composer.
+   round-trip composer, run on the event's own lines when a text scan can bound them
+   (whole-document parses cost seconds per thousand events).
 2. **The insert means what it should.** The new text is parsed again and must equal the
-   old document with exactly this rating appended; a layout where lines cannot be added
-   without touching existing ones (a one-line flow ``pledge: {...}``, an anchor) is
-   refused with a message that says how to make room.
+   old with exactly this rating appended; a layout where lines cannot be added without
+   touching existing ones (a one-line flow ``pledge: {...}``) is refused with a message
+   that says how to make room.
 3. **The result is valid.** The new text is written to a temporary file beside the log
-   and loaded by :mod:`tui.model.loader`; any problem refuses the write.
+   and loaded by :mod:`tui.model.loader`; any problem refuses the write (a problem on the
+   added lines, such as an unknown source, is the request's; any other was in the log).
 4. **Nobody's edit is overwritten.** The file's content hash is taken when it is read
    (or passed in by the caller that loaded it earlier, as the TUI does) and compared with
    the file on disk just before the temporary file is renamed over it
@@ -94,7 +96,7 @@ class UnsafeEditError(EditError):
 
 
 class InvalidResultError(UnsafeEditError):
-    """The log with the rating added has problems (``problems``: the loader's messages)."""
+    """The log has problems, so nothing is written (``problems``: FILE:LINE:COL lines)."""
 
     def __init__(self, message: str, problems: Sequence[str]) -> None:
         super().__init__(message)
