@@ -18,8 +18,14 @@ from tui.serve import (
     served_command,
     served_environment,
 )
-from tui.serve.ssh import AuthorizedKeys, RateLimiter, key_is_exposed, load_or_create_host_key
-from tui.serve.web import is_loopback, is_wildcard, shell_command
+from tui.serve.ssh import (
+    AuthorizedKeys,
+    RateLimiter,
+    clamp_window_size,
+    key_is_exposed,
+    load_or_create_host_key,
+)
+from tui.serve.web import is_loopback, is_wildcard, served_process_environment, shell_command
 
 
 def test_a_served_session_runs_the_tui_read_only_on_absolute_paths(tmp_path, monkeypatch):
@@ -178,3 +184,17 @@ def test_an_unreadable_authorized_keys_file_stops_before_any_key_is_made(tmp_pat
     assert main(argv) == 2
     assert "cannot read authorized keys" in capsys.readouterr().err
     assert not Path(host_key).exists()
+
+
+def test_a_window_size_from_a_client_is_kept_within_reason():
+    assert clamp_window_size((100, 30, 800, 600)) == (100, 30, 800, 600)
+    assert clamp_window_size((0, 0, 0, 0)) == (80, 24, 0, 0)  # "unknown"
+    assert clamp_window_size((2**32 - 1, 2**31, 2**20, 2**20)) == (1000, 500, 0xFFFF, 0xFFFF)
+
+
+def test_the_browser_sessions_are_marked_served_too(monkeypatch):
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    env = served_process_environment()
+    assert env["WATCHLINE_SERVED"] == "1"
+    assert env["PYTHONUTF8"] == "1"
+    assert env["LANG"] == "en_GB.UTF-8"  # the operator's own locale is kept

@@ -65,6 +65,11 @@ _KILL_GRACE = 2.0
 # reading so a slow reader applies back-pressure to the app instead of growing a buffer.
 _READ_CHUNK = 65536
 _WRITE_HIGH_WATER = 256 * 1024
+# Typed input waiting for the app; above this the channel stops reading from the client.
+_INPUT_HIGH_WATER = 64 * 1024
+# The largest window a session is drawn at (a client may claim 4 billion columns).
+MAX_COLUMNS = 1000
+MAX_ROWS = 500
 
 
 @dataclass
@@ -606,7 +611,13 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
         if not data:
             self._stop_reading()
             return
-        if self.chan is not None:
+        self._send(data)
+
+    def _send(self, data: bytes) -> None:
+        if self.chan is None:
+            return
+        # The client may have gone between the read and the write; end() cleans up.
+        with contextlib.suppress(OSError, asyncssh.Error):
             self.chan.write(data)
 
     def _drain_output(self) -> None:
@@ -618,7 +629,7 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
                 return
             if not data:
                 return
-            self.chan.write(data)
+            self._send(data)
 
     def _flush_input(self) -> None:
         assert self.master is not None
@@ -634,6 +645,13 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
         loop.remove_writer(self.master)
         if self._pending_input:
             loop.add_writer(self.master, self._flush_input)
+        # Back-pressure: a client pasting megabytes into an app that is not reading waits
+        # instead of filling the server's memory.
+        if self.chan is not None:
+            if len(self._pending_input) > _INPUT_HIGH_WATER:
+                self.chan.pause_reading()
+            else:
+                self.chan.resume_reading()
 
     def _close_master(self) -> None:
         if self.master is None:
@@ -660,11 +678,22 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
 
 
 def _set_window_size(fd: int, size: Sequence[int]) -> None:
-    width, height, pixwidth, pixheight = size
-    # A client may send 0x0 (unknown): keep something Textual can lay out.
-    winsize = struct.pack("HHHH", height or 24, width or 80, pixwidth, pixheight)
+    width, height, pixwidth, pixheight = clamp_window_size(size)
+    winsize = struct.pack("HHHH", height, width, pixwidth, pixheight)
     with contextlib.suppress(OSError):
         fcntl.ioctl(fd, termios.TIOCSWINSZ, winsize)
+
+
+def clamp_window_size(size: Sequence[int]) -> tuple[int, int, int, int]:
+    """A client's window size made safe: 0 (unknown) becomes 80x24, and no size is so
+    large that drawing it would cost the server real memory and time."""
+    width, height, pixwidth, pixheight = size
+    return (
+        min(width, MAX_COLUMNS) if width > 0 else 80,
+        min(height, MAX_ROWS) if height > 0 else 24,
+        min(max(pixwidth, 0), 0xFFFF),
+        min(max(pixheight, 0), 0xFFFF),
+    )
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
