@@ -199,6 +199,15 @@ def test_size_cap_message_in_mebibytes(tmp_path: Path, monkeypatch: pytest.Monke
     ]
 
 
+def test_huge_numbers_are_refused_not_crashed_on(load):
+    text = VALID.replace("title: A", "title: A\n    data: {n: " + "9" * 5000 + "}")
+    assert lines(load(text)) == ["log.yaml:10:15: error: a number of 5,000 characters; not a log"]
+    tagged = VALID.replace("title: A", "title: A\n    data: {n: !!int '" + "9" * 5000 + "'}")
+    assert lines(load(tagged)) == ["log.yaml:10:15: error: a number of 5,000 characters; not a log"]
+    # Quoted, it is text like any other.
+    assert load(VALID.replace("title: A", "title: '" + "9" * 5000 + "'")).problems == []
+
+
 def test_second_document_refused(load):
     assert lines(load(VALID + "---\nwatchline: 1\n")) == [
         "log.yaml:11:1: error: a log file holds one YAML document; remove this second one "

@@ -273,6 +273,9 @@ _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _NOT_A_NUMBER = object()
+# Longer numbers are refused (int() refuses past 4,300 digits, slowly).
+_MAX_NUMBER_CHARS = 100
+_NUMBER_TAGS = {f"{_CORE}int", f"{_CORE}float"}
 
 
 def _show_tag(tag: str) -> str:
@@ -438,6 +441,15 @@ class _TreeBuilder:
                 f"text holds control character {_char_name(bad.group())} (written as an "
                 "escape); a log holds only printable text",
             )
+        numeric = (event.style is None and tag is None) or tag in _NUMBER_TAGS
+        if (
+            numeric
+            and len(text) > _MAX_NUMBER_CHARS
+            and (_INT.fullmatch(text) or _FLOAT.fullmatch(text))
+        ):
+            # Python refuses ints past 4,300 digits; no log needs one this long.
+            self.problem_at(event, f"a number of {len(text):,} characters; not a log")
+            return text
         if tag is None or tag == "!":
             plain = event.style is None and tag is None
             return resolve_plain(text) if plain else text
