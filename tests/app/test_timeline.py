@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 
 from tests.app.conftest import sample_collection
 from tui.app.widgets.timeline import (
@@ -208,15 +209,7 @@ async def test_a_cursor_step_repaints_only_the_two_rows_that_changed() -> None:
     async with app.run_test(size=(80, 20)) as pilot:
         timeline = app.query_one(Timeline)
         await pilot.pause()
-        calls: list[tuple[int, int]] = []
-        original = timeline.refresh_lines
-
-        def spy(y_start: int, line_count: int = 1) -> None:
-            calls.append((y_start, line_count))
-            original(y_start, line_count)
-
-        timeline.refresh_lines = spy  # type: ignore[method-assign]
-        refreshed: list[object] = []
+        refreshed: list[tuple[object, ...]] = []
         original_refresh = timeline.refresh
 
         def spy_refresh(*regions: object, **kwargs: object) -> object:
@@ -225,9 +218,10 @@ async def test_a_cursor_step_repaints_only_the_two_rows_that_changed() -> None:
 
         timeline.refresh = spy_refresh  # type: ignore[method-assign]
         await pilot.press("j")
-        assert calls == [(1, 1), (3, 1)]  # "2015" event row, then "4 Mar 2015" row
-        # Every repaint asked for was a region (a line), never the whole widget.
-        assert refreshed and all(regions for regions in refreshed)
+        width = timeline.scrollable_content_region.width
+        # The "2015" event's row, then the "4 Mar 2015" row: never the whole widget, and
+        # not the scrollbar's column either.
+        assert refreshed == [(Region(0, 1, width, 1),), (Region(0, 3, width, 1),)]
 
 
 async def test_the_cursor_row_is_marked_without_colour() -> None:

@@ -12,13 +12,17 @@ import datetime
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual.content import Content
+from rich.segment import Segment
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.app.kinds import density_ramp
 from tui.model.log import Collection, Event
 
 _OPEN = (datetime.date.min, datetime.date.max)
+# "2015 " before the strip and " 2021" after it.
+_LABEL_WIDTH = 5
 
 
 def _bounds(event: Event) -> tuple[int, int] | None:
@@ -87,7 +91,6 @@ class DensityStrip(Widget):
     DEFAULT_CSS = """
     DensityStrip {
         height: 1;
-        padding: 0 1;
         background: $panel;
         color: $text-accent;
         & > .density--year { color: $text-muted; }
@@ -103,47 +106,80 @@ class DensityStrip(Widget):
         self._shown: Sequence[int] = ()
         self._cursor: int | None = None
         self._ramp = density_ramp()
+        # (width, (sparkline, first day, last day) or None): recounted on update or resize.
+        self._layout: tuple[int, tuple[str, datetime.date, datetime.date] | None] | None = None
 
     def update(
         self, collection: Collection | None, shown: Sequence[int], cursor: int | None
     ) -> None:
         """Show the spread of ``shown`` events of ``collection``, marking event ``cursor``."""
         self._collection, self._shown, self._cursor = collection, shown, cursor
+        self._layout = None
         self.refresh()
 
     def move_cursor(self, cursor: int | None) -> None:
-        """Mark another event's place (one line to redraw, no recount)."""
-        if cursor != self._cursor:
-            self._cursor = cursor
-            self.refresh()
+        """Mark another event's place: no recount, and only the cells that change repaint.
 
-    def render(self) -> Content:
-        width = self.content_region.width
-        if self._collection is None or not self._shown or width < 12:
-            return Content("")
-        label_width = 4 + 1
-        bins = width - 2 * label_width
-        result = density(self._collection, self._shown, bins)
-        if result is None:
-            return Content("")
-        weights, start, end = result
-        line = sparkline(weights, self._ramp)
-        year_style = self.get_visual_style("density--year")
-        parts: list[Content] = [
-            Content.styled(f"{start.year:>4} ", year_style),
-        ]
-        mark = self._mark_position(start, end, bins)
+        A cursor step must stay cheap on a slow link. Nothing repaints while the mark
+        stays in its cell; otherwise one region from the nearer to the farther cell (Textual
+        sends a partial line from the widget's left edge, so one region costs less than two).
+        """
+        if cursor == self._cursor:
+            return
+        old = self._mark_cell()
+        self._cursor = cursor
+        new = self._mark_cell()
+        if old == new:
+            return
+        cells = [x for x in (old, new) if x is not None]
+        self.refresh(Region(min(cells), 0, max(cells) - min(cells) + 1, 1))
+
+    def _strip_layout(self) -> tuple[str, datetime.date, datetime.date] | None:
+        """The sparkline for the current width with its first and last day (cached)."""
+        width = self.size.width
+        if self._layout is not None and self._layout[0] == width:
+            return self._layout[1]
+        bins = width - 2 * _LABEL_WIDTH
+        result = None
+        if self._collection is not None and self._shown and bins >= 2:
+            counted = density(self._collection, self._shown, bins)
+            if counted is not None:
+                weights, start, end = counted
+                result = (sparkline(weights, self._ramp), start, end)
+        self._layout = (width, result)
+        return result
+
+    def _mark_cell(self) -> int | None:
+        """The column of the cursor's mark, None when there is none."""
+        layout = self._strip_layout()
+        if layout is None:
+            return None
+        line, start, end = layout
+        mark = self._mark_position(start, end, len(line))
+        return None if mark is None else _LABEL_WIDTH + mark
+
+    def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        width = self.size.width
+        layout = self._strip_layout() if y == 0 else None
+        if layout is None:
+            return Strip.blank(width, base)
+        line, start, end = layout
+        year = base + self.get_component_rich_style("density--year")
+        mark = self._mark_position(start, end, len(line))
+        segments = [Segment(f" {start.year:>4}"[-_LABEL_WIDTH:], year)]
         if mark is None:
-            parts.append(Content(line))
+            segments.append(Segment(line, base))
         else:
             cell = line[mark] if line[mark] != " " else "│"
-            parts += [
-                Content(line[:mark]),
-                Content.styled(cell, self.get_visual_style("density--cursor")),
-                Content(line[mark + 1 :]),
+            cursor = base + self.get_component_rich_style("density--cursor")
+            segments += [
+                Segment(line[:mark], base),
+                Segment(cell, cursor),
+                Segment(line[mark + 1 :], base),
             ]
-        parts.append(Content.styled(f" {end.year:<4}", year_style))
-        return Content.assemble(*parts)
+        segments.append(Segment(f" {end.year:<4}"[:_LABEL_WIDTH], year))
+        return Strip(segments).crop_extend(0, width, base).simplify()
 
     def _mark_position(self, start: datetime.date, end: datetime.date, bins: int) -> int | None:
         if self._collection is None or self._cursor is None:
