@@ -415,3 +415,43 @@ def test_keys_after_events_end_the_last_event():
     new_text, index, added = insert_rating(text, "p", NewRating("broken", "2020-01"))
     assert (index, added) == (5, ["    ratings:", "    - {status: broken, as_of: 2020-01}"])
     assert without(new_text, index, added) == text.splitlines()
+
+
+def test_the_caller_that_read_the_file_passes_its_hash(log_copy):
+    seen = file_hash(log_copy)
+    result = add_rating(log_copy, "pledge-funding", NewRating("kept", "2020"), expected_hash=seen)
+    assert result.old_hash == seen != result.new_hash == file_hash(log_copy)
+
+
+def test_sources_may_live_in_a_file_loaded_alongside(tmp_path):
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(
+        "watchline: 1\ntitle: shared sources\nsources:\n  s1: {title: S, publisher: P}\n",
+        encoding="utf-8",
+    )
+    pledges = tmp_path / "pledges.yaml"
+    text = (
+        "watchline: 1\ntitle: pledges\nevents:\n  - id: p\n    date: 2018\n    kind: pledge\n"
+        "    title: P\n    sources: [s1]\n    pledge:\n      due: 2019\n"
+    )
+    pledges.write_text(text, encoding="utf-8")
+    add_rating(pledges, "p", NewRating("kept", "2020", ("s1",)), also_load=[registry])
+    assert ratings_of(pledges.read_text(encoding="utf-8"), "p")[-1]["evidence"] == ["s1"]
+    assert registry.read_text(encoding="utf-8").endswith("publisher: P}\n")
+
+
+def test_problems_already_in_the_log_are_quoted_at_their_own_lines(tmp_path):
+    path = tmp_path / "log.yaml"
+    text = (
+        "watchline: 1\ntitle: t\nsources:\n  s1: {title: S, publisher: P}\nevents:\n"
+        "  - id: p\n    date: 2018\n    kind: pledge\n    title: P\n    sources: [s1]\n"
+        "    pledge:\n      due: 2019\n"
+        "  - id: q\n    date: 2018\n    kind: meeting\n    title: Q\n    sources: [s2]\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidResultError) as caught:
+        add_rating(path, "p", NewRating("kept", "2020"))
+    # `sources: [s2]` is line 17 of the file as it is, whatever the insert would shift.
+    assert f"{path}:17:" in str(caught.value)
+    assert caught.value.exit_code == 1
+    assert path.read_text(encoding="utf-8") == text
