@@ -257,3 +257,57 @@ def test_random_bytes_after_a_valid_head_never_raise(load, data: bytes):
     result = load(VALID.encode() + data)
     for problem in result.problems:
         assert not problem.message.startswith("internal error"), problem
+
+
+class _Nowhere:
+    """A Locator for a tree with no text behind it: everything is at 1:1."""
+
+    def locate(self, path):
+        return 1, 1
+
+    def locate_key(self, path):
+        return 1, 1
+
+    def event_positions(self):
+        return []
+
+
+PLAIN = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**20)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=12)
+    | st.dates(),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(max_size=8) | st.integers(0, 9), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+EVENT_FIELDS = [f.name for f in loader.SPECS["event"].fields]
+TOP_FIELDS = [f.name for f in loader.SPECS["log"].fields]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    event_field=st.sampled_from(EVENT_FIELDS),
+    top_field=st.sampled_from(TOP_FIELDS),
+    value=PLAIN,
+    other=PLAIN,
+)
+def test_any_value_in_any_field_is_a_problem_not_a_crash(event_field, top_field, value, other):
+    # The builder sees only plain trees, so any parser's output must be safe to hand it.
+    tree = {
+        "watchline": 1,
+        "title": "T",
+        "sources": {"s1": {"title": "One"}},
+        "events": [{"id": "e1", "date": "2017", "kind": "other", "title": "A", "sources": ["s1"]}],
+    }
+    tree["events"][0][event_field] = value
+    tree[top_field] = other
+    builder = loader.Builder("log.yaml", _Nowhere())
+    builder.build(tree)
+    for problem in builder.problems:
+        assert not CONTROL.search(str(problem))
