@@ -455,3 +455,14 @@ def test_problems_already_in_the_log_are_quoted_at_their_own_lines(tmp_path):
     assert f"{path}:17:" in str(caught.value)
     assert caught.value.exit_code == 1
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_folder_that_cannot_be_written_is_a_message_not_a_traceback(log_copy, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(edit.tempfile, "mkstemp", refuse)
+    before = log_copy.read_bytes()
+    with pytest.raises(EditError, match="cannot write .*Permission denied"):
+        add_rating(log_copy, "pledge-funding", NewRating("kept", "2020"))
+    assert log_copy.read_bytes() == before

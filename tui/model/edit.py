@@ -448,10 +448,17 @@ def _write_checked(
 
     ``added`` is (first line, count) of the inserted lines, 1-based, in ``data``.
     """
-    mode = stat.S_IMODE(target.stat().st_mode)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.stem}.", suffix=f".watchline-tmp{target.suffix}", dir=target.parent
-    )
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+        # Beside the log, so the rename stays on one file system and is atomic.
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.stem}.", suffix=f".watchline-tmp{target.suffix}", dir=target.parent
+        )
+    except OSError as error:
+        raise EditError(
+            f"cannot write {shown}: {error.strerror or error} (watchline writes a temporary "
+            f"file in the log's folder and renames it over the log)"
+        ) from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
