@@ -463,6 +463,6 @@ def test_a_folder_that_cannot_be_written_is_a_message_not_a_traceback(log_copy, 
 
     monkeypatch.setattr(edit.tempfile, "mkstemp", refuse)
     before = log_copy.read_bytes()
-    with pytest.raises(EditError, match="cannot write .*Permission denied"):
+    with pytest.raises(EditError, match=r"cannot write .*Permission denied"):
         add_rating(log_copy, "pledge-funding", NewRating("kept", "2020"))
     assert log_copy.read_bytes() == before
