@@ -466,3 +466,18 @@ def test_a_folder_that_cannot_be_written_is_a_message_not_a_traceback(log_copy, 
     with pytest.raises(EditError, match=r"cannot write .*Permission denied"):
         add_rating(log_copy, "pledge-funding", NewRating("kept", "2020"))
     assert log_copy.read_bytes() == before
+
+
+def test_a_folder_load_during_the_write_sees_only_the_log(log_copy, monkeypatch):
+    from tui.model.loader import expand_paths
+
+    validate = edit._validate_result
+    seen: list[list[str]] = []
+
+    def validate_while_a_watcher_reloads(*args, **kwargs):
+        seen.append([p.name for p in expand_paths([log_copy.parent])])
+        validate(*args, **kwargs)
+
+    monkeypatch.setattr(edit, "_validate_result", validate_while_a_watcher_reloads)
+    add_rating(log_copy, "pledge-funding", NewRating("kept", "2020"))
+    assert seen == [[log_copy.name]]

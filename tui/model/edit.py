@@ -450,9 +450,10 @@ def _write_checked(
     """
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
-        # Beside the log, so the rename stays on one file system and is atomic.
+        # Beside the log, so the rename stays on one file system and is atomic; hidden and
+        # not named *.yaml, so a folder load or watcher meanwhile does not take it for a log.
         fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.stem}.", suffix=f".watchline-tmp{target.suffix}", dir=target.parent
+            prefix=f".{target.name}.", suffix=".watchline-tmp", dir=target.parent
         )
     except OSError as error:
         raise EditError(
