@@ -188,6 +188,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` in MB (Linux /proc)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
 def children_of(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -231,6 +241,8 @@ def main() -> int:
                 screen.child.send("j")
                 one_at_a_time += settle([screen], pressed)
             sessions = children_of(server.pid)
+            memory = [rss_mb(pid) for pid in sessions]
+            server_memory = rss_mb(server.pid)
             server_cpu = cpu_seconds(server.pid)
             apps_cpu = sum(cpu_seconds(pid) for pid in sessions)
             pressed = time.monotonic()
@@ -264,6 +276,10 @@ def main() -> int:
     print(
         f"{'  CPU in that burst: server / the apps':<48} "
         f"{server_cpu * 1000:.0f} ms / {apps_cpu * 1000:.0f} ms"
+    )
+    print(
+        f"{'memory: server / each session (median)':<48} "
+        f"{server_memory:.0f} MB / {statistics.median(memory):.0f} MB"
     )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     return 0
