@@ -1217,6 +1217,12 @@ def load_file(
     if text is None:
         unreadable = bool(problems) and problems[0].message.startswith(_UNREADABLE)
         return None, problems, not unreadable
+    # The fast path (cache, then yaml-rs) gives the same part or None: then parse here.
+    from tui.model.fastload import build_fast  # imported late: fastload imports this module
+
+    fast = build_fast(text, file, progress)
+    if fast is not None:
+        return fast, [], True
     parsed = parse_text(text, file, progress)
     if parsed.problems:
         return None, parsed.problems, True

@@ -1,0 +1,178 @@
+"""The fast path for loading a log: yaml-rs for the tree, and a cache of the built file.
+
+:mod:`tui.model.loader` parses with ruamel.yaml driven event by event in pure Python,
+which keeps every position and guard but costs about 2 ms an event (20-30 s for 10k
+events). This module replaces that stage, and only that stage, when it is safe to:
+
+1. **cache** (:mod:`tui.model.cache`): the file's built part, keyed by a hash of its
+   text and of the code that builds it. A hit skips parsing and building altogether.
+2. **yaml-rs**: a Rust YAML 1.2 parser, about 100x faster, with duplicate keys refused
+   and alias replay capped. Its tree goes to the same :class:`~tui.model.loader.Builder`
+   with a :class:`~tui.model.loader.LazyLocator`, which re-parses with ruamel only if a
+   problem needs a position.
+
+The result must be exactly what the ruamel path gives. Where the two parsers may read
+the same text differently, this module does not try: :func:`needs_exact_parser` spots
+the constructs (tags, anchors and aliases, merge keys, several documents or directives,
+``0X1F``/``0b101``/``1_000`` numbers, which yaml-rs reads as numbers and the loader as
+text, Unicode line separators, escapes that make control characters) and the caller
+takes the ruamel path. Any problem on the fast path also hands the file to the ruamel
+path, so every message and position comes from one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from tui.model import cache
+from tui.model.loader import (
+    MAX_ALIAS_EXPANSION,
+    MAX_DEPTH,
+    Builder,
+    FilePart,
+    LazyLocator,
+)
+
+__all__ = ["build_fast", "needs_exact_parser", "parse_fast"]
+
+# Text where yaml-rs and the loader's ruamel stage might not agree, found before parsing.
+_TAG_ANCHOR_ALIAS = re.compile(r"(?:^|[\s\[{,])[!&*](?=\S)", re.MULTILINE)
+_DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?=[ \t]|$)|^%", re.MULTILINE)
+# Plain numbers that yaml-rs reads as ints and YAML 1.2's core schema (the loader's) as
+# text: upper-case or binary prefixes, digit separators. Matched as a whole token.
+_DIVERGENT_NUMBER = re.compile(
+    r"(?<![\w.'\"/-])[-+]?(?:0[oObBxX]|[0-9][0-9.]*_)[0-9A-Za-z_.+-]*(?![^\s,\]}#:])"
+)
+# The loader refuses plain numbers over 100 characters; such a number has a run of 32+
+# digits somewhere (a float has at most a sign, a point and an exponent besides).
+_LONG_DIGITS = re.compile(r"[0-9]{32}")
+_LINE_SEPARATORS = re.compile("[\u2028\u2029\ufeff]")
+# A backslash escape in a double-quoted scalar (the pair "\\" is consumed first).
+_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
+_SAFE_ESCAPES = frozenset(('\\"', "\\\\", "\\/", "\\n", "\\t", "\\ ", "\\_"))
+# Characters an escape may not produce (the loader's control set, plus line separators).
+_UNSAFE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def needs_exact_parser(text: str) -> str | None:
+    """Why ``text`` must be read by ruamel rather than yaml-rs, or ``None`` if it need not.
+
+    Conservative: a match inside a quoted string or a comment also sends the file to the
+    exact (slower) parser, which is always right.
+    """
+    if "<<" in text:
+        return "a merge key"
+    if _TAG_ANCHOR_ALIAS.search(text):
+        return "a tag, anchor or alias"
+    marks = _DOCUMENT_MARK.findall(text)
+    if len(marks) > 1 or any(mark != "---" for mark in marks):
+        return "document markers or directives"
+    if _LINE_SEPARATORS.search(text):
+        return "a Unicode line separator or byte order mark"
+    if _DIVERGENT_NUMBER.search(text):
+        return "a number written with a prefix or digit separators"
+    if _LONG_DIGITS.search(text):
+        return "a very long number"
+    if "\\" in text:
+        for match in _ESCAPE.finditer(text):
+            escape = match.group()
+            if escape in _SAFE_ESCAPES:
+                continue
+            if escape[1] in "xuU":
+                try:
+                    char = chr(int(escape[2:], 16))
+                except (ValueError, OverflowError):
+                    return "an escape"
+                if not _UNSAFE_CHAR.match(char):
+                    continue
+            return "an escape that makes a control character"
+    return None
+
+
+def parse_fast(text: str) -> Any | None:
+    """The plain tree yaml-rs makes of ``text``, or ``None`` if it refuses the text.
+
+    Dates stay text (``parse_datetime=False``) as they do on the ruamel path; a
+    duplicate key, alias overuse or deep nesting is a refusal (the ruamel path then
+    reports it with its position).
+    """
+    import yaml_rs
+
+    limits = yaml_rs.AliasLimits(
+        max_total_replayed_events=MAX_ALIAS_EXPANSION,
+        max_replay_stack_depth=MAX_DEPTH,
+    )
+    try:
+        return yaml_rs.loads(
+            text,
+            parse_datetime=False,
+            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+            alias_limits=limits,
+        )
+    except (ValueError, TypeError, RecursionError, OverflowError):
+        return None
+
+
+class _CountedEvents(list):  # type: ignore[type-arg]
+    """The events list, reporting how far the builder has gone through it.
+
+    The builder is one call with no progress of its own; on a 100k-event log it is the
+    longest stage, so a progress bar would otherwise stand still for most of the load.
+    """
+
+    def __init__(self, items: list[Any], report: Callable[[int], None]) -> None:
+        super().__init__(items)
+        self._report = report
+
+    def __iter__(self) -> Iterator[Any]:
+        total = len(self)
+        for index, item in enumerate(list.__iter__(self)):
+            if index % 2048 == 0:
+                self._report_share(index, total)
+            yield item
+        self._report_share(total, total)
+
+    def _report_share(self, done: int, total: int) -> None:
+        self._report(done * 1_000_000 // max(total, 1))
+
+
+def build_fast(
+    text: str, file: str, progress: Callable[[int], None] | None = None
+) -> FilePart | None:
+    """One file's part by the fast path, or ``None`` if the ruamel path must do it.
+
+    ``None`` when the text needs the exact parser, when yaml-rs refuses it, or when the
+    part has any problem (so that messages and positions all come from the ruamel path).
+    A clean part is stored in the cache. ``progress(index)`` gets the character reached.
+    """
+    key = cache.key_for(text) if len(text) >= cache.MIN_TEXT_CHARS else None
+    if key is not None:
+        hit = cache.lookup(key, file, LazyLocator(text, file))
+        if hit is not None:
+            if progress is not None:
+                progress(len(text))
+            return hit
+    if needs_exact_parser(text) is not None:
+        return None
+    tree = parse_fast(text)
+    if not isinstance(tree, dict):
+        return None  # empty, or not a mapping: the ruamel path words the problem
+    events = tree.get("events")
+    event_count = len(events) if isinstance(events, list) else None
+    if progress is not None:
+        # Parsing is about a tenth of the fast path; building the events is the rest.
+        size = len(text)
+        progress(size // 10)
+        if isinstance(events, list):
+            tree["events"] = _CountedEvents(
+                events, lambda share: progress(size // 10 + share * (size * 9 // 10) // 1_000_000)
+            )
+    builder = Builder(file, LazyLocator(text, file, event_count))
+    part = builder.build(tree)
+    if builder.problems:
+        return None
+    if key is not None:
+        cache.store(key, part)
+    return part
