@@ -666,6 +666,8 @@ class QueryEngine:
         self._date_cache: dict[tuple[str, str], int] = {}
         self._plans: OrderedDict[tuple[Term, ...], _Plan] = OrderedDict()
         self._sort_keys: dict[str, dict[str, int]] = {}
+        self._count_cache: OrderedDict[tuple[str, int], dict[str, int]] = OrderedDict()
+        self._last_flags: tuple[int, bytes] = (-1, b"")
         self._labels: dict[str, dict[str, str]] = {}
 
     # -- building
@@ -826,11 +828,14 @@ class QueryEngine:
         # only its events need looking at: typing "bod" then "body" scans the "bod" hits.
         candidates = self.all_bits
         covered: tuple[tuple[bool, str], ...] = ()
+        best = (candidates.bit_count(), 0)
         for old_key, old_bits in self._text_cache.items():
-            if all(_implied(old_term, key) for old_term in old_key) and (
-                old_bits.bit_count() < candidates.bit_count()
-            ):
-                candidates, covered = old_bits, old_key
+            if all(_implied(old_term, key) for old_term in old_key):
+                # Fewest events first; on a tie ("bod" and "body" match the same), the key
+                # that already covers more of our terms, which then need no scan.
+                rank = (old_bits.bit_count(), -len(set(old_key) & set(key)))
+                if rank < best:
+                    best, candidates, covered = rank, old_bits, old_key
         # Terms of the narrower key are already satisfied; positive terms first, longest
         # first: they cut the candidates fastest.
         todo = sorted((t for t in key if t not in covered), key=lambda t: (t[0], -len(t[1])))
@@ -929,7 +934,7 @@ class QueryEngine:
         """The event indexes set in ``bits``, ascending."""
         if bits == self.all_bits:
             return list(range(self.n))
-        return list(compress(range(self.n), _flags_from_bits(bits, self.n)))
+        return list(compress(range(self.n), self._flags(bits)))
 
     def count(self, query: Query | str) -> int:
         """How many events ``query`` keeps."""
@@ -1007,19 +1012,28 @@ class QueryEngine:
         return {facet: self.facet_counts(query, facet, limit) for facet in facets}
 
     def _counts(self, facet: str, base: int) -> dict[str, int]:
+        """Events in ``base`` per value of ``facet`` (a fresh dict the caller may change)."""
         if facet == "status":
             return {v: (base & b).bit_count() for v, b in self._status_bits.items()}
         data = self.facets[facet]
         if base == self.all_bits:
             return dict(data.postings.counts)
-        flags: list[bytes] = []
+        # Typing a space or a letter that keeps the same events, or toggling a value and
+        # back, asks again for the same base: remember the last few.
+        key = (facet, base)
+        cached = self._count_cache.get(key)
+        if cached is None:
+            cached = data.counts(base, lambda: self._flags(base), lambda: self.indexes(base))
+            self._count_cache[key] = cached
+            if len(self._count_cache) > 3 * len(FACETS):
+                self._count_cache.popitem(last=False)
+        return dict(cached)
 
-        def base_flags() -> bytes:
-            if not flags:
-                flags.append(_flags_from_bits(base, self.n))
-            return flags[0]
-
-        return data.counts(base, base_flags, lambda: list(compress(range(self.n), base_flags())))
+    def _flags(self, bits: int) -> bytes:
+        """:func:`_flags_from_bits`, remembering the last answer (every facet asks for it)."""
+        if self._last_flags[0] != bits:
+            self._last_flags = (bits, _flags_from_bits(bits, self.n))
+        return self._last_flags[1]
 
     def label(self, facet: str, value_id: str) -> str:
         """The human label of a facet value (a name, a label, a year); untrusted text."""
