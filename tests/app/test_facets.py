@@ -11,7 +11,7 @@ from textual.content import Content
 from tests.app.widget_samples import HOSTILE, chain_collection, hostile_collection
 from tui.app.widgets.facets import FacetPanel
 from tui.model.log import Collection
-from tui.model.query import QueryEngine, parse_query, toggle_term
+from tui.model.query import FacetValue, QueryEngine, parse_query, toggle_term
 
 AS_OF = datetime.date(2018, 6, 1)
 
@@ -173,3 +173,29 @@ async def test_hostile_labels_are_literal():
             assert bad not in shown
             assert bad not in app.export_screenshot()
         assert HOSTILE not in shown
+
+
+async def test_hundreds_of_values_stay_a_short_list_paged_fifty_at_a_time():
+    agencies = [
+        FacetValue("agency", f"ag{i:03}", f"Agency {i:03}", 1000 - i, active=(i == 250))
+        for i in range(300)
+    ]
+    app = FacetHost(chain_collection())
+    async with app.run_test(size=(60, 40)) as pilot:
+        await pilot.pause()
+        panel = app.query_one(FacetPanel)
+        panel.set_counts({"agency": agencies})
+        shown = lines(panel)
+        # The top eight by count, the active one among them, then a row to page on.
+        assert len(shown) == 1 + FacetPanel.TOP + 1
+        assert "✓   750 Agency 250" in shown  # counts right-aligned
+        assert shown[-1] == "  … 292 more (next 50)"
+        panel.highlighted = len(shown) - 1
+        await pilot.press("enter")
+        shown = lines(panel)
+        assert len(shown) == 1 + FacetPanel.TOP + FacetPanel.STEP + 2
+        assert shown[-2:] == ["  … 242 more (next 50)", "  … show fewer"]
+        # The highlight stays on the "more" row, so enter pages on.
+        assert shown[panel.highlighted] == "  … 242 more (next 50)"
+        await pilot.press("down", "enter")
+        assert len(lines(panel)) == 1 + FacetPanel.TOP + 1
