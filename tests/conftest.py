@@ -24,6 +24,13 @@ def shared_dir() -> Path:
     return SHARED
 
 
+@pytest.fixture(autouse=True)
+def _no_log_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or fill the user's cache of built logs (tests/model/test_cache.py
+    turns it on in a temporary folder)."""
+    monkeypatch.setenv("WATCHLINE_CACHE", "0")
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     """Async tests (Textual's Pilot) run on asyncio only, not on every anyio backend."""

@@ -13,7 +13,7 @@ events). This module replaces that stage, and only that stage, when it is safe t
 
 The result must be exactly what the ruamel path gives. Where the two parsers may read
 the same text differently, this module does not try: :func:`needs_exact_parser` spots
-the constructs (tags, anchors and aliases, merge keys, several documents or directives,
+the constructs (tags, anchors and aliases, merge keys, several documents or directives, tabs,
 ``0X1F``/``0b101``/``1_000`` numbers, which yaml-rs reads as numbers and the loader as
 text, Unicode line separators, escapes that make control characters) and the caller
 takes the ruamel path. Any problem on the fast path also hands the file to the ruamel
@@ -41,9 +41,10 @@ __all__ = ["build_fast", "needs_exact_parser", "parse_fast"]
 _TAG_ANCHOR_ALIAS = re.compile(r"(?:^|[\s\[{,])[!&*](?=\S)", re.MULTILINE)
 _DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?=[ \t]|$)|^%", re.MULTILINE)
 # Plain numbers that yaml-rs reads as ints and YAML 1.2's core schema (the loader's) as
-# text: upper-case or binary prefixes, digit separators. Matched as a whole token.
+# text: upper-case or binary prefixes (0X1F, 0O10, 0b101), digit separators (1_000).
+# Matched as a whole token. Lower-case 0x1F and 0o10 both parsers read alike.
 _DIVERGENT_NUMBER = re.compile(
-    r"(?<![\w.'\"/-])[-+]?(?:0[oObBxX]|[0-9][0-9.]*_)[0-9A-Za-z_.+-]*(?![^\s,\]}#:])"
+    r"(?<![\w.'\"/-])[-+]?(?:0[OXbB]|[0-9][0-9.]*_)[0-9A-Za-z_.+-]*(?![^\s,\]}#:])"
 )
 # The loader refuses plain numbers over 100 characters; such a number has a run of 32+
 # digits somewhere (a float has at most a sign, a point and an exponent besides).
@@ -69,6 +70,8 @@ def needs_exact_parser(text: str) -> str | None:
     marks = _DOCUMENT_MARK.findall(text)
     if len(marks) > 1 or any(mark != "---" for mark in marks):
         return "document markers or directives"
+    if "\t" in text:
+        return "a tab (ruamel refuses some that yaml-rs reads)"
     if _LINE_SEPARATORS.search(text):
         return "a Unicode line separator or byte order mark"
     if _DIVERGENT_NUMBER.search(text):
