@@ -89,7 +89,10 @@ def load_collection(paths: Sequence[str]) -> Collection:
     for target in targets:
         if not target.exists():
             raise CommandError(f"{printable(str(target))}: no such file or folder", exit_code=2)
-    result = load_paths(targets)
+    from tui.commands.progress import load_progress
+
+    with load_progress() as progress:
+        result = load_paths(targets, progress)
     if result.problems:
         for problem in result.problems:
             print(printable(str(problem)), file=sys.stderr)

@@ -32,7 +32,10 @@ def run(args: argparse.Namespace) -> int:
         files = expand_paths(args.paths)
     except PathError as error:
         raise CommandError(printable(str(error)), exit_code=2) from None
-    result = load_paths(files)
+    from tui.commands.progress import load_progress
+
+    with load_progress("checking") as progress:
+        result = load_paths(files, progress)
     for problem in result.problems:
         print(str(problem), file=sys.stderr)
     if result.unreadable:
