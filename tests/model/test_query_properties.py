@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,12 +27,21 @@ from tui.model.log import (
     Source,
     Topic,
 )
-from tui.model.query import STATUS_VALUES, Query, QueryEngine, QueryError, parse_query, toggle_term
+from tui.model.query import (
+    STATUS_VALUES,
+    Query,
+    QueryEngine,
+    QueryError,
+    _Facet,
+    _Postings,
+    parse_query,
+    toggle_term,
+)
 from tui.model.search_text import fold
 
-# Each example builds a log and an engine; 100 keeps this file near 20 s on a busy
+# Each example builds a log and an engine; 75 keeps this file near 15 s on a busy
 # 2-core machine. The parser alone is cheap, so it gets more.
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PARSER_SETTINGS = settings(max_examples=200, deadline=None)
 
 WORDS = ["Pérez", "perez", "Body", "cameras", "troop", "Négron", "chief", "Straße", "ﬁre", "BPD"]
@@ -354,22 +364,49 @@ def test_parse_raises_only_query_errors(text: str) -> None:
         assert parse_query(str(query)).terms == query.terms
 
 
+def _engine(collection: Collection, paths: str) -> QueryEngine:
+    """An engine whose size thresholds force one family of branches.
+
+    The engine picks its method by size (few values or many, few events left or many,
+    a value on many events or few); small random logs would only take the small-log
+    branches. "small" keeps the defaults; "sparse" keeps every value's events as an
+    index array; "large" also counts every facet by pairs and matches names the way
+    it does when thousands of events are left.
+    """
+    if paths == "small":
+        return QueryEngine(collection, as_of=AS_OF)
+    saved = (_Facet.FEW_VALUES, _Postings.MIN_DENSE)
+    _Postings.MIN_DENSE = 10**9
+    if paths == "large":
+        _Facet.FEW_VALUES = 0
+    try:
+        engine = QueryEngine(collection, as_of=AS_OF)
+    finally:
+        _Facet.FEW_VALUES, _Postings.MIN_DENSE = saved
+    if paths == "large":
+        for facet in engine.facets.values():
+            facet.SMALL_RESULT = 0
+        engine.FEW_REMAINING = 0
+    return engine
+
+
+@pytest.mark.parametrize("paths", ["small", "sparse", "large"])
 @SETTINGS
 @given(logs_and_queries())
-def test_engine_agrees_with_the_reference(case: tuple[Collection, str]) -> None:
+def test_engine_agrees_with_the_reference(paths: str, case: tuple[Collection, str]) -> None:
     collection, text = case
     query = parse_query(text)
-    engine = QueryEngine(collection, as_of=AS_OF)
-    assert engine.run(query) == reference(collection, query)
+    assert _engine(collection, paths).run(query) == reference(collection, query)
 
 
+@pytest.mark.parametrize("paths", ["small", "large"])
 @SETTINGS
 @given(logs_and_queries(), st.sampled_from(WORDS))
 def test_narrowing_while_typing_matches_a_fresh_run(
-    case: tuple[Collection, str], word: str
+    paths: str, case: tuple[Collection, str], word: str
 ) -> None:
     collection, text = case
-    engine = QueryEngine(collection, as_of=AS_OF)
+    engine = _engine(collection, paths)
     typed = f"{text} " if text else ""
     for ch in word:
         typed += ch
@@ -423,11 +460,12 @@ def test_toggle_twice_is_identity(case: tuple[Collection, str], data: st.DataObj
     )
 
 
+@pytest.mark.parametrize("paths", ["small", "sparse", "large"])
 @SETTINGS
 @given(logs_and_queries())
-def test_facet_counts_are_what_toggling_gives(case: tuple[Collection, str]) -> None:
+def test_facet_counts_are_what_toggling_gives(paths: str, case: tuple[Collection, str]) -> None:
     collection, text = case
-    engine = QueryEngine(collection, as_of=AS_OF)
+    engine = _engine(collection, paths)
     for facet in ("agency", "topic", "kind", "person", "year", "status"):
         for fv in engine.facet_counts(text, facet):
             if fv.active or fv.excluded:

@@ -48,14 +48,13 @@ import bisect
 import difflib
 import heapq
 import re
-import sys
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, compress, repeat
-from operator import contains, itemgetter, mul
+from operator import contains, itemgetter
 from typing import NamedTuple
 
 from tui.model.log import PLEDGE_STATUSES, Collection, Event
@@ -484,11 +483,14 @@ class _Postings:
     take 62 MB. Sparse values become bitsets on demand, the last 1,024 cached.
     """
 
+    # A value on at least this many events (and on 1/32 of them) is kept as a bitset.
+    MIN_DENSE = 1
+
     def __init__(self, lists: dict[str, list[int]], n: int) -> None:
         self.n = n
         self.dense: dict[str, int] = {}
         self.sparse: dict[str, array] = {}
-        threshold = max(1, n // 32)
+        threshold = max(self.MIN_DENSE, n // 32)
         for value_id, indexes in lists.items():
             if len(indexes) >= threshold:
                 self.dense[value_id] = _bits_from_indexes(indexes, n)
@@ -535,12 +537,6 @@ class _Postings:
                 bits |= 1 << i
         return bits
 
-    def nbytes(self) -> int:
-        """Approximate memory of the postings."""
-        dense = sum((b.bit_length() + 7) // 8 + 28 for b in self.dense.values())
-        sparse = sum(a.itemsize * len(a) + 64 for a in self.sparse.values())
-        return dense + sparse
-
 
 class _Facet:
     """One facet's index: postings, each event's values, and a counter over all pairs."""
@@ -549,6 +545,9 @@ class _Facet:
     # one pass over all (value, event) pairs is cheaper (measured: 5,000 people on 100k
     # events, 9 us per AND+popcount against 4 ms for the 200k-pair pass).
     FEW_VALUES = 64
+    # Up to this many events (or an eighth of all), counting each event's values beats
+    # the pass over all pairs.
+    SMALL_RESULT = 256
 
     def __init__(self, name: str, event_values: list[tuple[str, ...]], n: int) -> None:
         self.name = name
@@ -578,7 +577,7 @@ class _Facet:
         size = base.bit_count()
         if size == 0:
             return {}
-        if size * 8 < len(self.event_values) or size < 256:
+        if size * 8 < len(self.event_values) or size < self.SMALL_RESULT:
             # A small result: count its events' values directly, in C.
             chosen = indexes()
             values = self.event_values
@@ -662,7 +661,9 @@ class QueryEngine:
         self._status_bits: dict[str, int] = {}
         self._compute_statuses()
         self._text_cache: OrderedDict[tuple[tuple[bool, str], ...], int] = OrderedDict()
-        self._needle_cache: OrderedDict[str, dict[str, set[str]]] = OrderedDict()
+        self._needle_cache: OrderedDict[str, tuple[dict[str, set[str]], frozenset[str]]] = (
+            OrderedDict()
+        )
         self._date_cache: dict[tuple[str, str], int] = {}
         self._plans: OrderedDict[tuple[Term, ...], _Plan] = OrderedDict()
         self._sort_keys: dict[str, dict[str, int]] = {}
@@ -851,36 +852,48 @@ class QueryEngine:
 
     def _needle_bits(self, needle: str, within: int) -> int:
         """Events in ``within`` whose own text or registry names contain ``needle``."""
-        if within == self.all_bits:
-            texts: Iterable[str] = self.texts
-        else:
-            # str * 0 is "", str * 1 the string itself: the events to skip become empty
-            # strings, and the whole scan stays in C (map + operator.contains).
-            texts = map(mul, self.texts, _flags_from_bits(within, self.n))
-        found = _bits_from_flags(bytes(map(contains, texts, repeat(needle)))) & within
+        found = self._where(self.texts, lambda texts: map(contains, texts, repeat(needle)), within)
         rest = within & ~found
         if rest:
             found |= self._names_hits(needle, rest)
         return found
 
+    def _where(
+        self,
+        items: list,
+        test: Callable[[Iterable], Iterable[bool]],
+        within: int,
+    ) -> int:
+        """Events in ``within`` whose item passes ``test``, which maps items to truths in C.
+
+        With most events in ``within``, every item is tested and the rest dropped after
+        (skipping costs more than testing); with fewer, only theirs are picked out
+        (``compress``) and the passing ones set one by one.
+        """
+        if within == self.all_bits:
+            return _bits_from_flags(bytes(test(items)))
+        if within.bit_count() * 2 > self.n:
+            return _bits_from_flags(bytes(test(items))) & within
+        flags = self._flags(within)
+        chosen = compress(range(self.n), flags)
+        return _bits_from_indexes(compress(chosen, test(compress(items, flags))), self.n)
+
     def _names_hits(self, needle: str, rest: int) -> int:
         """Events in ``rest`` with an agency, person, topic, kind or source named ``needle``.
 
-        Two ways, whichever touches fewer items: scatter the postings of the matching
-        registry entries (a rare word matches few), or ask of every event in C whether
-        its entries meet the matching ones (a short word matches thousands of names).
+        Three ways, by what touches fewest items: with few events left, look at their
+        entries' names; with few matching entries (a rare word), scatter their postings;
+        else (a short word matches thousands of names) ask each event left, in C,
+        whether its entries meet the matching ones.
         """
-        remaining = rest.bit_count()
-        if remaining <= self.FEW_REMAINING:
-            # Few events left (a short word already matched most by their own text):
-            # look at their entries' names directly.
+        if rest.bit_count() <= self.FEW_REMAINING:
             names, entries = self._entry_names, self._event_entries
             hits = [
                 i for i in self.indexes(rest) if any(needle in names[key] for key in entries[i])
             ]
-            return _bits_from_indexes(hits, self.n) if len(hits) > 64 else sum(1 << i for i in hits)
-        matched = self._matched_names(needle)
-        if not matched:
+            return _bits_from_indexes(hits, self.n)
+        matched, keys = self._matched_names(needle)
+        if not keys:
             return 0
         scatter = sum(
             sum(map(self._postings(f).counts.get, ids, repeat(0))) for f, ids in matched.items()
@@ -890,27 +903,41 @@ class QueryEngine:
             for field_name, ids in matched.items():
                 bits |= self._postings(field_name).union(ids)
             return bits & rest
-        keys = {f"{f}:{v}" for f, ids in matched.items() for v in ids}
-        # tuple * 0 is (), which is disjoint from anything: events outside ``rest`` drop out.
-        entries = map(mul, self._event_entries, _flags_from_bits(rest, self.n))
-        disjoint = _bits_from_flags(bytes(map(keys.isdisjoint, entries)))
+        disjoint = self._where(self._event_entries, lambda e: map(keys.isdisjoint, e), rest)
         return rest & ~disjoint
 
-    def _matched_names(self, needle: str) -> dict[str, set[str]]:
-        """Per field, the registry entries whose names contain ``needle`` (cached)."""
+    def _matched_names(self, needle: str) -> tuple[dict[str, set[str]], frozenset[str]]:
+        """The registry entries whose names contain ``needle``: per field, and as the keys
+        of :attr:`_event_entries` (cached; typing "bod" after "bo" looks only at the
+        entries "bo" matched)."""
         cached = self._needle_cache.get(needle)
         if cached is not None:
             self._needle_cache.move_to_end(needle)
             return cached
+        # Names holding "bod" are among those holding "bo": start from the narrowest
+        # cached needle inside this one.
+        wider = [
+            matched
+            for old, (matched, _) in self._needle_cache.items()
+            if old in needle and old != needle
+        ]
         matched: dict[str, set[str]] = {}
         for field_name, names in self._names_text.items():
-            ids = {value_id for value_id, text in names.items() if needle in text}
+            if wider:
+                pool = min((m.get(field_name, set()) for m in wider), key=len)
+                ids = {v for v in pool if needle in names[v]}
+            else:
+                ids = {value_id for value_id, text in names.items() if needle in text}
             if ids:
                 matched[field_name] = ids
-        self._needle_cache[needle] = matched
+        keys = frozenset(
+            self._entity_keys[f].get(v) or f"{f}:{v}" for f, ids in matched.items() for v in ids
+        )
+        result = (matched, keys)
+        self._needle_cache[needle] = result
         if len(self._needle_cache) > 64:
             self._needle_cache.popitem(last=False)
-        return matched
+        return result
 
     def _postings(self, field_name: str) -> _Postings:
         return self.sources if field_name == "source" else self.facets[field_name].postings
@@ -1072,14 +1099,6 @@ class QueryEngine:
             value_id,
             same=lambda typed: value_id in self.resolve(field_name, typed),
         )
-
-    def memory_bytes(self) -> int:
-        """Approximate bytes held by the folded texts and the postings."""
-        total = sum(sys.getsizeof(t) for t in self.texts) + sys.getsizeof(self.texts)
-        for data in self.facets.values():
-            total += data.postings.nbytes() + sys.getsizeof(data.event_values)
-        total += self.sources.nbytes()
-        return total
 
 
 def _implied(old_term: tuple[bool, str], key: tuple[tuple[bool, str], ...]) -> bool:
