@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -20,9 +21,8 @@ from textual.theme import Theme
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from tui.app.commands import WatchlineCommands
+from tui.app.loading import LoadedLog, load_log
 from tui.app.overlays import DetailOverlay, FacetsOverlay, JumpToDateScreen, ProblemsScreen
-from tui.app.screens.help import HelpScreen
 from tui.app.settings import remember_theme, saved_theme
 from tui.app.widgets.density import DensityStrip
 from tui.app.widgets.detail import DetailPane
@@ -33,10 +33,20 @@ from tui.model.log import Collection
 from tui.model.query import Query, QueryEngine, QueryError, parse_query
 from tui.model.text import one_line
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
 # Below these sizes the timeline takes the whole screen and the panes open over it.
 WIDE_COLUMNS = 120
 SPLIT_COLUMNS = 80
 SPLIT_ROWS = 25  # 80x24 is a small terminal: the timeline alone (DESIGN.md "The screen")
+
+
+def watchline_commands() -> type[Provider]:
+    """The palette's own commands, imported when the palette first opens (not at startup)."""
+    from tui.app.commands import WatchlineCommands
+
+    return WatchlineCommands
 
 
 class WatchlineApp(App[None]):
@@ -46,7 +56,7 @@ class WatchlineApp(App[None]):
     TITLE = "watchline"
     # Keys go to the timeline, never by default to the query input.
     AUTO_FOCUS = "#timeline"
-    COMMANDS: ClassVar = App.COMMANDS | {WatchlineCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {watchline_commands}
     HORIZONTAL_BREAKPOINTS: ClassVar = [
         (0, "-narrow"),
         (SPLIT_COLUMNS, "-medium"),
@@ -75,10 +85,12 @@ class WatchlineApp(App[None]):
         as_of: datetime.date | None = None,
         read_only: bool = False,
         remember: bool = True,
+        preload: Future[LoadedLog] | None = None,
     ) -> None:
         """``paths`` are loaded in a thread; a ready ``collection`` (tests) skips loading.
 
         ``remember`` keeps the user's theme in their config dir (off for snapshots).
+        ``preload`` is ``paths`` already being read (``tui.app.loading.start_loading``).
         """
         super().__init__()
         self.paths = [Path(p) for p in paths]
@@ -94,6 +106,7 @@ class WatchlineApp(App[None]):
         self._query: Query = parse_query("")
         self._remember = remember
         self._exit_code = 0
+        self._preload = preload
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -144,23 +157,25 @@ class WatchlineApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, paths: list[Path]) -> None:
-        # Imported here: the loader pulls in the YAML parsers, which the first frame need not wait for.
-        from tui.model.bundled import bundled_log
-        from tui.model.loader import load_paths
-
-        result = load_paths(paths or [bundled_log()])
-        problems = [str(problem) for problem in result.problems]
-        labels = event_labels(result.collection) if result.collection is not None else None
-        self.call_from_thread(self._loaded, result.collection, labels, problems)
+        # The first load may have started before Textual was imported (browse.run).
+        preload, self._preload = self._preload, None
+        loaded = preload.result() if preload is not None else load_log(paths, self.as_of)
+        collection = loaded.collection
+        labels = event_labels(collection) if collection is not None else None
+        self.call_from_thread(self._loaded, collection, labels, loaded.problems, loaded.engine)
 
     def _loaded(
-        self, collection: Collection | None, labels: EventLabels | None, problems: list[str]
+        self,
+        collection: Collection | None,
+        labels: EventLabels | None,
+        problems: list[str],
+        engine: QueryEngine | None = None,
     ) -> None:
         self.timeline.loading = False
         if collection is None or labels is None:
             self._show_problems(problems)
             return
-        self._install(collection, labels, problems)
+        self._install(collection, labels, problems, engine)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -177,9 +192,16 @@ class WatchlineApp(App[None]):
         heading = f"The log could not be opened: {count} problem{'s' if count != 1 else ''}. Press q to quit."
         self.push_screen(ProblemsScreen(heading, problems))
 
-    def _install(self, collection: Collection, labels: EventLabels, problems: list[str]) -> None:
+    def _install(
+        self,
+        collection: Collection,
+        labels: EventLabels,
+        problems: list[str],
+        engine: QueryEngine | None = None,
+    ) -> None:
+        """Show ``collection``; ``engine`` is its query engine when already built (in a thread)."""
         self.collection = collection
-        self.engine = QueryEngine(collection, self.as_of)
+        self.engine = engine if engine is not None else QueryEngine(collection, self.as_of)
         self.sub_title = one_line(collection.title)
         self.problems = problems
         self.timeline.set_collection(collection, labels)
@@ -393,6 +415,8 @@ class WatchlineApp(App[None]):
         self.push_screen(board, chosen)
 
     def action_help(self) -> None:
+        from tui.app.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

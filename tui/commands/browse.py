@@ -56,10 +56,15 @@ def run(args: argparse.Namespace) -> int:
     served = "TEXTUAL_DRIVER" in os.environ
     if not served and not (sys.stdout.isatty() and sys.stdin.isatty()):
         raise CommandError("the timeline needs a terminal; for a pipe use `watchline list` instead")
+    # Start reading the log now: it runs while Textual is imported and starts up.
+    from tui.app.loading import start_loading
+
+    preload = start_loading(paths, as_of)
     from tui.app.app import WatchlineApp
 
     app = WatchlineApp(
         paths,
+        preload=preload,
         query=args.filter or "",
         as_of=as_of,
         read_only=bool(getattr(args, "read_only", False)),

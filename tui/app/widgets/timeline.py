@@ -353,7 +353,12 @@ class Timeline(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self, new))
 
     def scroll_to_cursor(self) -> None:
-        """Scroll just enough to show the cursor row (and the headings right above it)."""
+        """Scroll so the cursor row (and the headings right above it) is on screen.
+
+        When the cursor leaves the view it comes back a third of the way in, not at the
+        edge: Textual repaints the whole view on every scroll (about 4 KB at 80x24), so
+        scrolling a line per step would cost ten times a cursor step on a slow link.
+        """
         row = self.row_of(self.cursor)
         if row is None:
             return
@@ -365,9 +370,12 @@ class Timeline(ScrollView, can_focus=True):
             top -= 1
         scroll_y = round(self.scroll_y)
         if top < scroll_y:
-            self.scroll_to(y=top, animate=False, immediate=True)
+            target = min(top, max(0, row - (2 * height) // 3))
         elif row >= scroll_y + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+            target = row - height // 3
+        else:
+            return
+        self.scroll_to(y=target, animate=False, immediate=True)
 
     def _move_to_position(self, position: int) -> None:
         if self._shown:

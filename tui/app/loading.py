@@ -1,0 +1,59 @@
+"""Opening logs for the app, in a thread that can start before Textual is imported.
+
+Nothing here imports Textual: ``watchline`` starts reading and indexing the log while the
+interpreter is still importing the toolkit and drawing the first frame, so the timeline
+appears sooner (the YAML parser and the engine's indexes run alongside, not after).
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.model.log import Collection
+    from tui.model.query import QueryEngine
+
+
+@dataclass(slots=True)
+class LoadedLog:
+    """What the app needs once the files are read: the events, any problems, the engine."""
+
+    collection: Collection | None
+    problems: list[str]
+    engine: QueryEngine | None
+
+
+def load_log(paths: Sequence[Path], as_of: datetime.date) -> LoadedLog:
+    """Read ``paths`` (the bundled log when empty) and index them for queries."""
+    # Imported here, in the loading thread, while the main thread imports Textual.
+    from tui.model.bundled import bundled_log
+    from tui.model.loader import load_paths
+    from tui.model.query import QueryEngine
+
+    result = load_paths(list(paths) or [bundled_log()])
+    problems = [str(problem) for problem in result.problems]
+    collection = result.collection
+    engine = QueryEngine(collection, as_of) if collection is not None else None
+    return LoadedLog(collection, problems, engine)
+
+
+def start_loading(paths: Sequence[Path], as_of: datetime.date) -> Future[LoadedLog]:
+    """:func:`load_log` in a daemon thread; the future holds its result or its exception."""
+    future: Future[LoadedLog] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(load_log(paths, as_of))
+        except BaseException as error:  # handed to the app's worker, which reports it
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="watchline-load", daemon=True).start()
+    return future
