@@ -140,7 +140,7 @@ def build_rows(
     return rows, event_rows
 
 
-class Timeline(ScrollView, can_focus=True):
+class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
     """The events of the current query, one line each, under year and month headings."""
 
     DEFAULT_CSS = """
