@@ -566,26 +566,37 @@ class _Facet:
             # itemgetter(i, j, ...) on the flags gives every pair's hit in one C call.
             self._getter = itemgetter(*flat) if len(flat) > 1 else (lambda f: (f[flat[0]],))
 
-    def counts(
-        self, base: int, flags: Callable[[], bytes], indexes: Callable[[], list[int]]
-    ) -> dict[str, int]:
-        """Events in ``base`` per value; ``flags``/``indexes`` give ``base`` in other forms."""
+    def counts(self, base: int, everything: int) -> dict[str, int]:
+        """Events in ``base`` per value (``everything`` is the bitset of all events)."""
         postings = self.postings
         if self._getter is None:
             # Few values: one AND and one popcount each (microseconds at 100k events).
             return {v: (base & postings.bits(v)).bit_count() for v in postings.counts}
+        n = len(self.event_values)
         size = base.bit_count()
         if size == 0:
             return {}
-        if size * 8 < len(self.event_values) or size < self.SMALL_RESULT:
-            # A small result: count its events' values directly, in C.
-            chosen = indexes()
-            values = self.event_values
-            if len(chosen) == 1:
-                return dict.fromkeys(values[chosen[0]], 1)
-            return Counter(chain.from_iterable(itemgetter(*chosen)(values)))
-        hits = bytes(self._getter(flags()))
+        if self._is_small(n - size):
+            # Nearly everything ("b" matches 98%): the totals less the few left out.
+            left_out = self._count_events(everything & ~base)
+            return {v: c - left_out.get(v, 0) for v, c in postings.counts.items()}
+        if self._is_small(size):
+            return self._count_events(base)
+        hits = bytes(self._getter(_flags_from_bits(base, n)))
         return {value_id: hits.count(1, a, b) for value_id, a, b in self._ranges}
+
+    def _is_small(self, size: int) -> bool:
+        return size * 8 < len(self.event_values) or size < self.SMALL_RESULT
+
+    def _count_events(self, bits: int) -> dict[str, int]:
+        """Count the values of the events in ``bits`` one event at a time, in C."""
+        n = len(self.event_values)
+        chosen = list(compress(range(n), _flags_from_bits(bits, n)))
+        if not chosen:
+            return {}
+        if len(chosen) == 1:
+            return dict.fromkeys(self.event_values[chosen[0]], 1)
+        return Counter(chain.from_iterable(itemgetter(*chosen)(self.event_values)))
 
     def order(self, label: Callable[[str], str]) -> dict[str, int]:
         """Each value's rank by folded label then id, for sorting by count then label."""
@@ -661,9 +672,7 @@ class QueryEngine:
         self._status_bits: dict[str, int] = {}
         self._compute_statuses()
         self._text_cache: OrderedDict[tuple[tuple[bool, str], ...], int] = OrderedDict()
-        self._needle_cache: OrderedDict[str, tuple[dict[str, set[str]], frozenset[str]]] = (
-            OrderedDict()
-        )
+        self._needle_cache: OrderedDict[str, dict[str, set[str]]] = OrderedDict()
         self._date_cache: dict[tuple[str, str], int] = {}
         self._plans: OrderedDict[tuple[Term, ...], _Plan] = OrderedDict()
         self._sort_keys: dict[str, dict[str, int]] = {}
@@ -892,8 +901,8 @@ class QueryEngine:
                 i for i in self.indexes(rest) if any(needle in names[key] for key in entries[i])
             ]
             return _bits_from_indexes(hits, self.n)
-        matched, keys = self._matched_names(needle)
-        if not keys:
+        matched = self._matched_names(needle)
+        if not matched:
             return 0
         scatter = sum(
             sum(map(self._postings(f).counts.get, ids, repeat(0))) for f, ids in matched.items()
@@ -903,13 +912,15 @@ class QueryEngine:
             for field_name, ids in matched.items():
                 bits |= self._postings(field_name).union(ids)
             return bits & rest
+        keys = frozenset(f"{f}:{v}" for f, ids in matched.items() for v in ids)
         disjoint = self._where(self._event_entries, lambda e: map(keys.isdisjoint, e), rest)
         return rest & ~disjoint
 
-    def _matched_names(self, needle: str) -> tuple[dict[str, set[str]], frozenset[str]]:
-        """The registry entries whose names contain ``needle``: per field, and as the keys
-        of :attr:`_event_entries` (cached; typing "bod" after "bo" looks only at the
-        entries "bo" matched)."""
+    def _matched_names(self, needle: str) -> dict[str, set[str]]:
+        """Per field, the registry entries whose names contain ``needle``.
+
+        Cached; typing "bod" after "bo" looks only at the entries "bo" matched.
+        """
         cached = self._needle_cache.get(needle)
         if cached is not None:
             self._needle_cache.move_to_end(needle)
@@ -918,7 +929,7 @@ class QueryEngine:
         # cached needle inside this one.
         wider = [
             matched
-            for old, (matched, _) in self._needle_cache.items()
+            for old, matched in self._needle_cache.items()
             if old in needle and old != needle
         ]
         matched: dict[str, set[str]] = {}
@@ -930,14 +941,10 @@ class QueryEngine:
                 ids = {value_id for value_id, text in names.items() if needle in text}
             if ids:
                 matched[field_name] = ids
-        keys = frozenset(
-            self._entity_keys[f].get(v) or f"{f}:{v}" for f, ids in matched.items() for v in ids
-        )
-        result = (matched, keys)
-        self._needle_cache[needle] = result
+        self._needle_cache[needle] = matched
         if len(self._needle_cache) > 64:
             self._needle_cache.popitem(last=False)
-        return result
+        return matched
 
     def _postings(self, field_name: str) -> _Postings:
         return self.sources if field_name == "source" else self.facets[field_name].postings
@@ -1050,7 +1057,7 @@ class QueryEngine:
         key = (facet, base)
         cached = self._count_cache.get(key)
         if cached is None:
-            cached = data.counts(base, lambda: self._flags(base), lambda: self.indexes(base))
+            cached = data.counts(base, self.all_bits)
             self._count_cache[key] = cached
             if len(self._count_cache) > 3 * len(FACETS):
                 self._count_cache.popitem(last=False)
