@@ -662,9 +662,12 @@ class QueryEngine:
             for f, table in self._entity_keys.items()
             for v, key in table.items()
         }
+        per_field = [
+            [tuple(map(self._entity_keys[f].__getitem__, v)) for v in values]
+            for f, values in named.items()
+        ]
         self._event_entries: list[tuple[str, ...]] = [
-            tuple(self._entity_keys[f][v] for f, values in named.items() for v in values[i])
-            for i in range(n)
+            a + p + t + k + s for a, p, t, k, s in zip(*per_field, strict=True)
         ]
         self._names = self._build_names()
         self._event_ids = {fold(e.id): e.id for e in events}
