@@ -13,8 +13,9 @@ The language (DESIGN.md "The query language")::
   label, the names and aliases of its agencies and people, its topics' labels, its
   sources' titles and publishers. Matching is on substrings, case- and accent-insensitive
   (``perez`` finds "Pérez"), so a word matches as it is being typed.
-* ``field:value`` with values separated by commas and quoted when they hold spaces
-  (``agency:"Bridgeport Police Department"``). Fields:
+* ``field:value`` with values separated by commas and quoted when they hold spaces or
+  commas (``agency:"Bridgeport Police Department"``). Quotes cannot be escaped, so a
+  value never holds one. Field names are case-insensitive. Fields:
 
   ``agency`` ``person`` ``topic`` ``kind`` ``source``
       an id, a name, a label or an alias, compared folded and whole (``agency:BPD``).
@@ -24,7 +25,9 @@ The language (DESIGN.md "The query language")::
       include who made the pledge and who is quoted; its sources include quotes'
       sources and ratings' evidence.
   ``status``
-      one of the pledge statuses, or ``overdue``, at the engine's as-of date.
+      one of the pledge statuses (``status:"in the works"`` works too), or
+      ``overdue``, judged at the engine's as-of date by :mod:`tui.model.pledges`.
+      Only pledge events have a status; an overdue pledge also has its status.
   ``year``
       the event's timeline year: the year of its date's lower bound, where the timeline
       shows it (an interval open at the start uses its upper bound). The year facet
@@ -37,9 +40,17 @@ The language (DESIGN.md "The query language")::
       an event id.
 
 :func:`parse_query` turns text into an immutable :class:`Query` or raises
-:class:`QueryError` with the span of the mistake. :class:`QueryEngine` indexes a
-collection once and answers :meth:`~QueryEngine.run` and
-:meth:`~QueryEngine.facet_counts` from bitsets (Python ints, one bit per event).
+:class:`QueryError` with the span of the mistake (an unknown field, with a "did you
+mean"; a field with no value; an unterminated quote; a date that is not EDTF, with the
+EDTF it probably meant; a year that is not one; an unknown status).
+
+:class:`QueryEngine` indexes a collection once and answers :meth:`~QueryEngine.run` and
+:meth:`~QueryEngine.facet_counts` from bitsets (Python ints, one bit per event): AND,
+OR and popcount over 100k events take microseconds. Text is found by substring search
+over each event's folded own text, in C (``map(operator.contains, ...)``), while
+registry names are matched once per agency, person or source, not once per event. A
+query that extends the previous one ("bod" after "bo") only looks at the previous
+result. Measured figures: ``benchmarks/bench_query.py``.
 """
 
 from __future__ import annotations
