@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
+from textual import work
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -23,6 +24,8 @@ from tui.model.log import Collection, Event
 _OPEN = (datetime.date.min, datetime.date.max)
 # "2015 " before the strip and " 2021" after it.
 _LABEL_WIDTH = 5
+# Above this many shown events the strip is counted in a thread (about 0.1 s per 50k).
+THREAD_OVER = 20_000
 
 
 def _bounds(event: Event) -> tuple[int, int] | None:
@@ -67,6 +70,17 @@ def density(
             weights[k] += per_bin
         weights[last_bin] += (b - last_bin) * per_bin
     return weights, datetime.date.fromordinal(first), datetime.date.fromordinal(last - 1)
+
+
+def _count(
+    collection: Collection, shown: Sequence[int], width: int, ramp: str
+) -> tuple[str, datetime.date, datetime.date] | None:
+    """The sparkline of ``shown`` for a strip ``width`` cells wide, with its first and last day."""
+    counted = density(collection, shown, width - 2 * _LABEL_WIDTH)
+    if counted is None:
+        return None
+    weights, start, end = counted
+    return sparkline(weights, ramp), start, end
 
 
 def sparkline(weights: Sequence[float], ramp: str) -> str:
@@ -135,19 +149,40 @@ class DensityStrip(Widget):
         self.refresh(Region(min(cells), 0, max(cells) - min(cells) + 1, 1))
 
     def _strip_layout(self) -> tuple[str, datetime.date, datetime.date] | None:
-        """The sparkline for the current width with its first and last day (cached)."""
+        """The sparkline for the current width with its first and last day (cached).
+
+        A large selection is counted in a thread (a search keystroke must not wait for
+        it); the strip stays blank for that moment and fills in when the count is done.
+        """
         width = self.size.width
         if self._layout is not None and self._layout[0] == width:
             return self._layout[1]
-        bins = width - 2 * _LABEL_WIDTH
-        result = None
-        if self._collection is not None and self._shown and bins >= 2:
-            counted = density(self._collection, self._shown, bins)
-            if counted is not None:
-                weights, start, end = counted
-                result = (sparkline(weights, self._ramp), start, end)
-        self._layout = (width, result)
-        return result
+        if self._collection is None or not self._shown or width - 2 * _LABEL_WIDTH < 2:
+            self._layout = (width, None)
+            return None
+        if len(self._shown) > THREAD_OVER:
+            self._layout = (width, None)
+            self._count_in_thread(self._collection, self._shown, width)
+            return None
+        self._layout = (width, _count(self._collection, self._shown, width, self._ramp))
+        return self._layout[1]
+
+    @work(thread=True, exclusive=True, group="density")
+    def _count_in_thread(self, collection: Collection, shown: Sequence[int], width: int) -> None:
+        result = _count(collection, shown, width, self._ramp)
+        self.app.call_from_thread(self._counted, collection, shown, width, result)
+
+    def _counted(
+        self,
+        collection: Collection,
+        shown: Sequence[int],
+        width: int,
+        result: tuple[str, datetime.date, datetime.date] | None,
+    ) -> None:
+        # A newer query or a resize may have come since: only the latest count is shown.
+        if collection is self._collection and shown is self._shown and width == self.size.width:
+            self._layout = (width, result)
+            self.refresh()
 
     def _mark_cell(self) -> int | None:
         """The column of the cursor's mark, None when there is none."""

@@ -74,6 +74,8 @@ class EventLabels:
     dates: list[str]
     agencies: list[str]
     date_width: int
+    # The heading each event sits under, as year * 13 + month (month 0: under the year only).
+    groups: list[int]
 
 
 def short_agency_name(collection: Collection, agency_id: str) -> str:
@@ -99,45 +101,88 @@ def event_labels(collection: Collection) -> EventLabels:
             names.append(name)
         agencies.append(", ".join(names))
     width = max((len(text) for text in dates), default=4)
-    return EventLabels(dates, agencies, min(width, MAX_DATE_WIDTH))
+    return EventLabels(dates, agencies, min(width, MAX_DATE_WIDTH), event_groups(collection))
 
 
-def _group(event: Event) -> tuple[int, int | None]:
-    """(year, month or None) of the heading an event sits under."""
+def _group(event: Event) -> int:
+    """The heading an event sits under: year * 13 + month, month 0 for the year alone."""
     lower = event.date.lower
     if lower == datetime.date.min:
-        return OPEN_START_YEAR, None
+        return OPEN_START_YEAR * 13
     if event.date.precision in _COARSE:
-        return lower.year, None
-    return lower.year, lower.month
+        return lower.year * 13
+    return lower.year * 13 + lower.month
+
+
+def event_groups(collection: Collection) -> list[int]:
+    """:func:`_group` of every event, worked out once so a filter change only compares ints."""
+    return [_group(event) for event in collection.events]
 
 
 def build_rows(
-    collection: Collection, shown: Sequence[int]
+    collection: Collection, shown: Sequence[int], groups: Sequence[int] | None = None
 ) -> tuple[list[tuple[int, int]], list[int]]:
     """The timeline's rows for the events ``shown`` (indexes in timeline order).
 
     Returns ``rows`` (``(ROW_YEAR, year)``, ``(ROW_MONTH, year * 12 + month - 1)`` or
     ``(ROW_EVENT, event_index)``) and ``event_rows``: the row of each shown event, in order.
     Events dated to a year or coarser ("2017", "201X") open no month heading: they sit
-    under their year (first, since they sort by their first day).
+    under their year (first, since they sort by their first day). ``groups`` is
+    :func:`event_groups` when already known (it runs on every keystroke of a search).
     """
-    rows: list[tuple[int, int]] = []
+    layout = _build_rows(collection, shown, groups)
+    return [_decode(row) for row in layout.rows], layout.event_rows
+
+
+def _decode(row: int) -> tuple[int, int]:
+    """A row as stored (one int, see :class:`_RowLayout`) as ``(row_kind, value)``."""
+    if row >= 0:
+        return ROW_EVENT, row
+    year, month = divmod(-1 - row, 13)
+    return (ROW_YEAR, year) if month == 0 else (ROW_MONTH, year * 12 + month - 1)
+
+
+@dataclass(slots=True)
+class _RowLayout:
+    # One int a row, no tuple to allocate: an event's index (>= 0), or a heading as
+    # -1 - (year * 13 + month), month 0 for a year heading.
+    rows: list[int]
+    event_rows: list[int]  # the row of each shown event
+    heading_rows: list[int]  # the rows of year and month headings
+    year_rows: list[int]  # the rows of year headings
+
+
+def _build_rows(
+    collection: Collection, shown: Sequence[int], groups: Sequence[int] | None
+) -> _RowLayout:
+    # One pass, appending to local lists: 100k events in a few tens of milliseconds.
+    if groups is None:
+        groups = event_groups(collection)
+    rows: list[int] = []
     event_rows: list[int] = []
-    events = collection.events
-    year: int | None = None
-    month: int | None = None
+    heading_rows: list[int] = []
+    year_rows: list[int] = []
+    add_row = rows.append
+    add_event_row = event_rows.append
+    year = -1
+    group = -1  # the open heading: year * 13 (no month open) or year * 13 + month
     for index in shown:
-        event_year, event_month = _group(events[index])
-        if event_year != year:
-            rows.append((ROW_YEAR, event_year))
-            year, month = event_year, None
-        if event_month is not None and event_month != month:
-            rows.append((ROW_MONTH, event_year * 12 + event_month - 1))
-            month = event_month
-        event_rows.append(len(rows))
-        rows.append((ROW_EVENT, index))
-    return rows, event_rows
+        event_group = groups[index]
+        if event_group != group:
+            event_year, month = divmod(event_group, 13)
+            if event_year != year:
+                year_rows.append(len(rows))
+                heading_rows.append(len(rows))
+                group = event_year * 13
+                add_row(-1 - group)
+                year = event_year
+            if month and event_group != group:
+                heading_rows.append(len(rows))
+                add_row(-1 - event_group)
+                group = event_group
+        add_event_row(len(rows))
+        add_row(index)
+    return _RowLayout(rows, event_rows, heading_rows, year_rows)
 
 
 class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
@@ -255,7 +300,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         self._collection: Collection | None = None
         self._labels: EventLabels | None = None
         self._shown: list[int] = []
-        self._rows: list[tuple[int, int]] = []
+        self._rows: list[int] = []  # as _RowLayout.rows
         self._event_rows: list[int] = []
         self._heading_rows: list[int] = []
         self._year_rows: list[int] = []
@@ -298,9 +343,10 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         if self._collection is None:
             return
         self._shown = list(indexes)
-        self._rows, self._event_rows = build_rows(self._collection, self._shown)
-        self._heading_rows = [i for i, (kind, _) in enumerate(self._rows) if kind != ROW_EVENT]
-        self._year_rows = [i for i, (kind, _) in enumerate(self._rows) if kind == ROW_YEAR]
+        groups = self._labels.groups if self._labels is not None else None
+        layout = _build_rows(self._collection, self._shown, groups)
+        self._rows, self._event_rows = layout.rows, layout.event_rows
+        self._heading_rows, self._year_rows = layout.heading_rows, layout.year_rows
         self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows))
         old = self.cursor
@@ -366,7 +412,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         if height <= 0:
             return
         top = row
-        while top > 0 and self._rows[top - 1][0] != ROW_EVENT and row - top < 2:
+        while top > 0 and self._rows[top - 1] < 0 and row - top < 2:
             top -= 1
         scroll_y = round(self.scroll_y)
         if top < scroll_y:
@@ -516,7 +562,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
             if row == 0 and self._collection is not None and not self._rows:
                 return self._empty_line(width, base)
             return Strip.blank(width, base)
-        kind, value = self._rows[row]
+        kind, value = _decode(self._rows[row])
         is_cursor = kind == ROW_EVENT and value == self.cursor
         key = (row, width, is_cursor, is_cursor and self.has_focus)
         strip = self._strips.get(key)
