@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -12,9 +13,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import aiohttp
+import pyte
 import pytest
 
-from tests.serve.conftest import SSH, Terminal, ssh_argv
+from tests.serve.conftest import REAL_APP, SSH, Terminal, ssh_argv, timeline_markers
 from tui.serve.ssh import NEEDS_TERMINAL
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +37,7 @@ def start(*argv: str) -> subprocess.Popen[str]:
         [sys.executable, "-m", "tui", "serve", *argv],
         cwd=REPO,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -79,20 +82,24 @@ def test_serve_ssh_creates_its_host_key_lets_anyone_in_and_stops_on_sigterm(tmp_
             server.wait()
 
 
+def get_page(port: int, server: subprocess.Popen[str], timeout: float = 20) -> tuple[int, str]:
+    """GET / once the server listens."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                return response.status, response.read().decode()
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.2)
+
+
 def test_serve_web_answers_with_its_page_and_stops_on_sigterm():
     port = free_port()
     server = start("web", "--port", str(port))
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    status, page = response.status, response.read().decode()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        status, page = get_page(port, server)
         assert status == 200
         assert "watchline" in page
         assert f"ws://127.0.0.1:{port}/ws" in page
@@ -110,6 +117,74 @@ def test_serve_web_warns_when_it_listens_beyond_this_machine():
     try:
         assert server.stderr is not None
         wait_for_line(server.stderr, r"no authentication")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+async def in_browser(port: int, markers: list[str], timeout: float = 20) -> str:
+    """Open the page's websocket as the browser does and read the screen until the
+    timeline shows; returns the screen (the session stays open until then)."""
+    screen = pyte.Screen(80, 24)
+    stream = pyte.ByteStream(screen)
+    url = f"ws://127.0.0.1:{port}/ws?width=80&height=24"
+    async with aiohttp.ClientSession() as session, session.ws_connect(url) as websocket:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                message = await websocket.receive(timeout=1)
+            except TimeoutError:
+                continue
+            if message.type == aiohttp.WSMsgType.BINARY:
+                stream.feed(message.data)
+            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                break
+            text = "\n".join(screen.display)
+            if any(marker in text for marker in markers):
+                return text
+    return "\n".join(screen.display)
+
+
+@pytest.mark.skipif(
+    not REAL_APP, reason="the TUI (tui/app/app.py, tui/model/loader.py) is not there yet"
+)
+def test_a_browser_tab_gets_the_timeline_from_a_read_only_process():
+    port = free_port()
+    server = start("web", "--port", str(port))
+    try:
+        get_page(port, server)
+        markers = timeline_markers()
+        apps: list[tuple[list[str], dict[str, str]]] = []
+
+        async def visit() -> str:
+            text = await in_browser(port, markers)
+            # While the tab is open its process is a child of the server.
+            for pid in children_of(server.pid):
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+                raw = Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
+                apps.append((argv, dict(item.split("=", 1) for item in raw if "=" in item)))
+            return text
+
+        text = asyncio.run(visit())
+        assert any(marker in text for marker in markers), text
+        [(argv, env)] = [(argv, env) for argv, env in apps if "tui" in argv]
+        assert "--read-only" in argv
+        assert env["WATCHLINE_SERVED"] == "1"
     finally:
         server.send_signal(signal.SIGTERM)
         try:
