@@ -99,8 +99,9 @@ def test_three_readers_at_once_each_see_the_timeline(start_server, terminals, ke
     assert len(set(pids)) == 3  # one process per reader
 
 
-def test_a_resize_redraws_at_the_new_size(start_server, terminals, keys):
-    server = start_server()
+@pytest.mark.parametrize("app", ["standin", "real"])
+def test_a_resize_redraws_at_the_new_size(start_server, terminals, keys, app):
+    server = start_server(app=app)
     reader = terminals(ssh(server.port, keys["reader"], "-tt"))
     assert shows_timeline(reader)
     reader.wait_for(lambda t: t.screen.display[23].strip() != "", 5)  # the footer is drawn
