@@ -18,6 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.theme import Theme
+from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
 WIDE_COLUMNS = 120
 SPLIT_COLUMNS = 80
 SPLIT_ROWS = 25  # 80x24 is a small terminal: the timeline alone (DESIGN.md "The screen")
+# Above this many events the facet counts follow the query after a short pause.
+LARGE_LOG = 20_000
+FACETS_DELAY = 0.15
 
 
 def watchline_commands() -> type[Provider]:
@@ -107,6 +111,7 @@ class WatchlineApp(App[None]):
         self._remember = remember
         self._exit_code = 0
         self._preload = preload
+        self._facets_timer: Timer | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -240,7 +245,14 @@ class WatchlineApp(App[None]):
         self.timeline.show(shown)
         bar.show_count(len(shown), len(self.collection.events))
         self._refresh_density()
-        self._refresh_facets()
+        if len(self.collection.events) > LARGE_LOG:
+            # Counting every facet value takes tens of milliseconds on a large log: let a
+            # burst of keystrokes settle first, the timeline and the count do not wait.
+            if self._facets_timer is not None:
+                self._facets_timer.stop()
+            self._facets_timer = self.set_timer(FACETS_DELAY, self._refresh_facets)
+        else:
+            self._refresh_facets()
         return True
 
     def _refresh_density(self) -> None:
