@@ -17,7 +17,7 @@ import aiohttp
 import pyte
 import pytest
 
-from tests.serve.conftest import REAL_APP, SSH, Terminal, ssh_argv, timeline_markers
+from tests.serve.harness import REAL_APP, SSH, Terminal, ssh_argv, timeline_markers
 from tui.serve.ssh import NEEDS_TERMINAL
 
 pytestmark = pytest.mark.e2e

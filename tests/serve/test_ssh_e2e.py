@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.serve.conftest import EDITOR_GUARDED, timeline_markers
-from tests.serve.conftest import ssh_argv as ssh
+from tests.serve.harness import EDITOR_GUARDED, timeline_markers
+from tests.serve.harness import ssh_argv as ssh
 from tui.serve.ssh import NEEDS_TERMINAL, NO_COMMANDS, SERVER_BUSY, SHUTTING_DOWN
 
 pytestmark = pytest.mark.e2e
