@@ -3,9 +3,9 @@
 One asyncssh server; per session one pseudo-terminal and one ``watchline --read-only``
 process whose controlling terminal is that pty. The child must call ``setsid()`` and take
 the pty as its controlling terminal (``TIOCSCTTY``), or the kernel never sends it SIGWINCH
-and window changes are silently lost (measured). A two-line Python trampoline does that
-and then execs the real command, so no ``preexec_fn`` runs in a forked copy of this
-(threaded) server.
+and window changes are silently lost (measured). A three-line Python trampoline does
+that and then execs the real command, so no ``preexec_fn`` runs in a forked copy of this
+server (asyncio's child watcher runs threads).
 
 What a client can do is deliberately small: authenticate with a listed key (or, with
 ``--allow-anyone``, not at all), open a session with a pty, type and resize. There is no
@@ -39,7 +39,7 @@ from tui.serve import served_environment
 log = logging.getLogger("watchline.serve")
 
 # Makes the pty on fd 0 the controlling terminal of the new session, then becomes the
-# real command. Runs with -S -I: no site import, no user environment, so it costs ~15 ms.
+# real command. Runs with -S -I (no site import, no user environment): about 20 ms here.
 _TRAMPOLINE = (
     "import fcntl, os, sys, termios\n"
     "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
@@ -391,7 +391,6 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
         self._pending_input = bytearray()
         self._idle_timer: asyncio.TimerHandle | None = None
         self._ending: asyncio.Task[None] | None = None
-        self._supervisor: asyncio.Task[None] | None = None
         self._lost = False
 
     # asyncssh callbacks --------------------------------------------------------------
@@ -428,7 +427,8 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
             self._refuse(SERVER_BUSY)
         else:
             self._admitted = True
-            self._supervisor = asyncio.get_running_loop().create_task(self._run())
+            # Tracked so that closing the server waits for a session still starting.
+            self.server.track(asyncio.get_running_loop().create_task(self._run()))
 
     def data_received(self, data: bytes, datatype: object) -> None:
         self.last_input = time.monotonic()
@@ -492,9 +492,14 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
             os.close(slave)
         os.set_blocking(master, False)
         self.master = master
+        if self._ending is not None:
+            # The server ended this session while the app was starting.
+            await self._stop_child()
+            self._close_master()
+            return
         if self._lost:
             # The client left while the app was starting.
-            self.server.track(asyncio.get_running_loop().create_task(self.end(None)))
+            await self.end(None)
             return
         self._start_reading()
         self._arm_idle_timer()
@@ -518,7 +523,8 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
         self._log_end(status)
         self._release()
         if self.chan is not None:
-            self.chan.exit(status if status >= 0 else 128 - status)
+            with contextlib.suppress(OSError, asyncssh.Error):
+                self.chan.exit(status if status >= 0 else 128 - status)
 
     async def end(self, message: str | None) -> None:
         """End this session from the server side: stop the app, say why, close the channel."""
