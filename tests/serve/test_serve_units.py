@@ -162,6 +162,7 @@ def test_which_addresses_are_private(host, loopback, wildcard):
         (["serve", "ssh", "--allow-anyone", "--authorized-keys", "k"], "contradict"),
         (["serve", "ssh", "nope.yaml", "--allow-anyone"], "no such file or folder: nope.yaml"),
         (["serve", "web", "--host", "0.0.0.0"], "--public-url"),
+        (["serve", "ssh", "--allow-anyone", "--as-of", "next tuesday"], "--as-of"),
     ],
 )
 def test_mistakes_are_one_clear_line(argv, message, capsys):
@@ -198,3 +199,15 @@ def test_the_browser_sessions_are_marked_served_too(monkeypatch):
     assert env["WATCHLINE_SERVED"] == "1"
     assert env["PYTHONUTF8"] == "1"
     assert env["LANG"] == "en_GB.UTF-8"  # the operator's own locale is kept
+
+
+def test_a_log_with_problems_is_reported_before_serving(tmp_path, capsys, monkeypatch):
+    from tui.commands import serve
+
+    log = tmp_path / "broken.yaml"
+    log.write_text("watchline: 1\ntitle: Broken\nevents:\n  - id: x\n    date: someday\n")
+    monkeypatch.setattr(serve, "_run_web", lambda args, command: 0)  # no server, just the check
+    assert main(["serve", "web", str(log)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: the log has" in err
+    assert "broken.yaml:" in err

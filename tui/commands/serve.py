@@ -156,10 +156,36 @@ def run(args: argparse.Namespace) -> int:
         paths = resolve_log_paths(args.paths)
     except FileNotFoundError as error:
         raise CommandError(f"no such file or folder: {error.args[0]}") from None
+    if args.as_of:
+        from tui.commands.browse import parse_as_of
+
+        parse_as_of(args.as_of)  # a bad date is one message now, not one per reader
+    _warn_about_problems(paths)
     command = served_command(paths, as_of=args.as_of, query=args.filter)
     if args.kind == "ssh":
         return _run_ssh(args, command)
     return _run_web(args, command)
+
+
+def _warn_about_problems(paths: list[str]) -> None:
+    """Load the log once before serving it, and say so on stderr if it has problems.
+
+    Serving goes on (sessions reload the log when it changes, so it may be fixed while the
+    server runs), but the operator hears about it now rather than from a reader.
+    """
+    from tui.model.bundled import bundled_log
+    from tui.model.loader import load_paths
+
+    problems = load_paths(paths or [bundled_log()]).problems
+    if not problems:
+        return
+    shown = "".join(f"\n  {problem}" for problem in problems[:3])
+    more = f"\n  ... and {len(problems) - 3} more" if len(problems) > 3 else ""
+    print(
+        f"watchline: warning: the log has {len(problems)} problem(s); readers will see "
+        f"them until they are fixed (`watchline validate` lists them all):{shown}{more}",
+        file=sys.stderr,
+    )
 
 
 def _run_ssh(args: argparse.Namespace, command: list[str]) -> int:
