@@ -10,8 +10,9 @@ from textual.app import App
 from textual.widgets import DataTable, Static
 
 from tests.app.widget_samples import HOSTILE, chain_collection, hostile_collection
-from tui.app.screens.pledge_board import PledgeBoard
-from tui.model.log import Collection
+from tui.app.screens.pledge_board import FILL_CHUNK, PledgeBoard
+from tui.model.edtf import parse_edtf
+from tui.model.log import Collection, Event, Person, Pledge, Source
 
 AS_OF = datetime.date(2017, 12, 20)
 SNAPSHOT_AS_OF = datetime.date(2018, 6, 1)
@@ -244,3 +245,50 @@ def test_board_snapshot_80x24(snap_compare):
 
 def test_board_snapshot_160x50(snap_compare):
     assert snap_compare(SnapshotHost(), terminal_size=(160, 50))
+
+
+def many_pledges(count: int) -> Collection:
+    """``count`` pledges by one person, due a month after they were made."""
+    events = [
+        Event(
+            f"p{i:05}",
+            parse_edtf(f"{2000 + i % 20}-{1 + i % 12:02}-01"),
+            "pledge",
+            f"Pledge number {i}",
+            sources=("s",),
+            pledge=Pledge("perez", parse_edtf(f"{2000 + i % 20}-{1 + i % 12:02}")),
+        )
+        for i in range(count)
+    ]
+    return Collection(
+        title="Many pledges",
+        people={"perez": Person("perez", "AJ Perez")},
+        sources={"s": Source("s", "A source")},
+        events=events,
+    )
+
+
+async def test_thousands_of_pledges_list_in_chunks_and_stay_responsive():
+    app = BoardHost(many_pledges(1_200), as_of=datetime.date(2030, 1, 1))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, PledgeBoard)
+        table = board.query_one("#pledge-table", DataTable)
+        # A new set of pledges is a full rebuild, as on opening: the first chunk is there
+        # at once, the heading says the rest is coming.
+        board.event_indexes = list(range(1_000))
+        board.refresh_rows()
+        assert table.row_count == FILL_CHUNK
+        assert "1,000 pledges (listing 500…)" in heading(board)
+        board.event_indexes = None
+        board.refresh_rows()
+        for _ in range(20):
+            if board.filled == 1_200:
+                break
+            await pilot.pause()
+        assert table.row_count == 1_200
+        assert heading(board).startswith("Pledges as of 1 Jan 2030 · 1,200 pledges, 1,200 overdue")
+        await pilot.press("greater_than_sign")  # in place: the same rows, re-rated
+        assert table.row_count == 1_200
+        assert heading(board).startswith("Pledges as of 1 Feb 2030")
