@@ -193,9 +193,10 @@ def test_a_window_size_from_a_client_is_kept_within_reason():
     assert clamp_window_size((2**32 - 1, 2**31, 2**20, 2**20)) == (1000, 500, 0xFFFF, 0xFFFF)
 
 
-def test_the_browser_sessions_are_marked_served_too(monkeypatch):
+def test_the_browser_sessions_are_marked_served_too(monkeypatch, tmp_path):
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
-    env = served_process_environment()
+    env = served_process_environment(str(tmp_path))
+    assert env["HOME"] == str(tmp_path)
     assert env["WATCHLINE_SERVED"] == "1"
     assert env["PYTHONUTF8"] == "1"
     assert env["LANG"] == "en_GB.UTF-8"  # the operator's own locale is kept

@@ -7,6 +7,7 @@ reading the screen through pyte the way a reader's terminal would show it.
 from __future__ import annotations
 
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -160,6 +161,17 @@ def test_the_served_app_is_read_only_with_a_clean_environment(start_server, term
     assert "LD_PRELOAD" not in env
     assert "TEXTUAL_DRIVER" not in env
     assert "SSH_AUTH_SOCK" not in env  # no agent forwarding
+    # A throwaway home of its own: nothing a reader does is saved in the operator's home.
+    home = Path(env["HOME"])
+    assert home != Path.home()
+    assert home.name.startswith("watchline-session-")
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    reader.close()
+    assert wait_gone(pid)
+    deadline = time.monotonic() + 5
+    while home.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not home.exists()
 
 
 @pytest.mark.skipif(not EDITOR_GUARDED, reason="the TUI does not guard `e` and `r` yet")

@@ -79,17 +79,21 @@ def client_environment(client_env: Mapping[str, str]) -> dict[str, str]:
     return kept
 
 
-def served_environment(client_env: Mapping[str, str] | None = None) -> dict[str, str]:
+def served_environment(
+    client_env: Mapping[str, str] | None = None, *, home: str | None = None
+) -> dict[str, str]:
     """A clean environment for a served session.
 
-    The server's PATH and HOME, UTF-8 text (Python in UTF-8 mode, LANG=C.UTF-8 unless the
-    client sends its own), the package on PYTHONPATH so the child runs the same code as
-    the server, ``WATCHLINE_SERVED=1``, and the few variables :func:`client_environment`
-    allows. Nothing else of the server's or the client's environment is passed on.
+    The server's PATH, ``home`` as HOME (a throwaway folder, so anything the app saves there,
+    such as a theme choice, stays out of the operator's home and dies with the session),
+    UTF-8 text (Python in UTF-8 mode, LANG=C.UTF-8 unless the client sends its own), the
+    package on PYTHONPATH so the child runs the same code as the server,
+    ``WATCHLINE_SERVED=1``, and the few variables :func:`client_environment` allows.
+    Nothing else of the server's or the client's environment is passed on.
     """
     env = {
         "PATH": os.environ.get("PATH", os.defpath),
-        "HOME": os.environ.get("HOME", "/"),
+        "HOME": home or os.environ.get("HOME", "/"),
         "LANG": DEFAULT_LANG,
         "TERM": DEFAULT_TERM,
         # Without a UTF-8 locale, non-ASCII text reached the screen as escapes (measured).

@@ -21,10 +21,12 @@ import errno
 import fcntl
 import logging
 import os
+import shutil
 import signal
 import stat
 import struct
 import sys
+import tempfile
 import termios
 import time
 from collections.abc import Callable, Sequence
@@ -389,6 +391,7 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
         self._admitted = False
         self._reading = False
         self._pending_input = bytearray()
+        self.home: str | None = None
         self._idle_timer: asyncio.TimerHandle | None = None
         self._ending: asyncio.Task[None] | None = None
         self._lost = False
@@ -469,7 +472,9 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
         _set_window_size(master, self.size)
         env = dict(self.chan.get_environment())
         env["TERM"] = self.term_type or ""
-        child_env = served_environment(env)
+        # Each session gets an empty home of its own (mode 700), removed when it ends.
+        self.home = tempfile.mkdtemp(prefix="watchline-session-")
+        child_env = served_environment(env, home=self.home)
         argv = [sys.executable, "-S", "-I", "-c", _TRAMPOLINE, *self.server.config.command]
         try:
             self.process = await asyncio.create_subprocess_exec(
@@ -483,6 +488,7 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
             )
         except OSError as error:
             os.close(master)
+            self._remove_home()
             log.error("could not start the app: %s", error)
             self._release()
             self._refuse("The timeline could not be started; the server's log says why.")
@@ -496,6 +502,7 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
             # The server ended this session while the app was starting.
             await self._stop_child()
             self._close_master()
+            self._remove_home()
             return
         if self._lost:
             # The client left while the app was starting.
@@ -520,6 +527,9 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
             self._idle_timer.cancel()
         self._drain_output()
         self._close_master()
+        # Anything the app started and left behind goes before its home does.
+        _signal_group(self.process.pid, signal.SIGKILL)
+        self._remove_home()
         self._log_end(status)
         self._release()
         if self.chan is not None:
@@ -536,6 +546,7 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
             self._idle_timer.cancel()
         status = await self._stop_child()
         self._close_master()
+        self._remove_home()
         if self.process is not None:
             self._log_end(status, reason=message)
         self._release()
@@ -574,6 +585,11 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
             self.connection.user,
             message,
         )
+
+    def _remove_home(self) -> None:
+        if self.home is not None:
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home = None
 
     def _release(self) -> None:
         if self._admitted:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import shlex
+import tempfile
 from collections.abc import Sequence
 
 from tui.serve import served_environment
@@ -49,17 +50,18 @@ def shell_command(argv: Sequence[str]) -> str:
     return "exec " + shlex.join(argv)
 
 
-def served_process_environment() -> dict[str, str]:
+def served_process_environment(home: str) -> dict[str, str]:
     """This server's environment with the served-session variables set for its children.
 
     textual-serve copies ``os.environ`` into every app process (and adds its own
     TEXTUAL_* driver settings), so the variables go into this process's environment.
+    ``home`` (a throwaway folder) is every browser session's HOME, so nothing a reader
+    does is saved in the operator's home.
     """
     env = dict(os.environ)
-    keep_own = {"TERM", "HOME", "PATH", *(["LANG"] if "LANG" in env else [])}
-    env.update(
-        {name: value for name, value in served_environment().items() if name not in keep_own}
-    )
+    keep_own = {"TERM", "PATH", *(["LANG"] if "LANG" in env else [])}
+    served = served_environment(home=home)
+    env.update({name: value for name, value in served.items() if name not in keep_own})
     return env
 
 
@@ -69,8 +71,9 @@ def run_web_server(
     """Serve ``command`` (a read-only watchline) until interrupted."""
     from textual_serve.server import Server
 
-    os.environ.update(served_process_environment())
-    server = Server(
-        shell_command(command), host=host, port=port, title=title, public_url=public_url
-    )
-    server.serve()
+    with tempfile.TemporaryDirectory(prefix="watchline-web-") as home:
+        os.environ.update(served_process_environment(home))
+        server = Server(
+            shell_command(command), host=host, port=port, title=title, public_url=public_url
+        )
+        server.serve()
