@@ -55,7 +55,7 @@ def test_unpaired_quote_is_left_alone():
     [
         ("2017-05", "May 2017 — some day between 1 May and 31 May 2017"),
         ("2017-12-08~", "c. 8 Dec 2017 — on 8 Dec 2017 (approximate)"),
-        ("2018-24", "Winter 2018-19 — some day between 1 Dec 2018 and 28 Feb 2019"),
+        ("2018-24", "{display} — some day between 1 Dec 2018 and 28 Feb 2019"),
         ("2018-06/..", None),
     ],
 )
@@ -64,7 +64,8 @@ def test_dates_in_words_say_what_the_bounds_allow(edtf, expected):
     words = date_in_words(date)
     assert words.startswith(date.display() + " — ")
     if expected is not None:
-        assert words == expected
+        # The display form is the EDTF module's; what the bounds allow is ours.
+        assert words == expected.format(display=date.display())
     else:
         assert "on or after 1 Jun 2018" in words
 
