@@ -404,16 +404,19 @@ class DetailPane(VerticalScroll):
         source = collection.sources.get(source_id)
         if source is None:
             return [safe_content(f"\u2022 {source_id}", single_line=True)]
-        lines = [Content.assemble("\u2022 ", safe_content(source_line(source), single_line=True))]
+        indent = Content("  ")
+        lines = [
+            self._hanging(Content("\u2022 "), safe_content(source_line(source), single_line=True))
+        ]
         if source.author:
-            lines.append(Content.assemble("  by ", safe_content(source.author, single_line=True)))
+            by = Content.assemble("by ", safe_content(source.author, single_line=True))
+            lines.append(self._hanging(indent, by))
         if source.url:
             link = link_content(source.url, source.url, self._link_style(source.url))
-            lines.append(Content.assemble("  ", link))
+            lines.append(self._hanging(indent, link))
         if source.note:
-            lines.append(
-                Content.assemble("  ", safe_content(source.note).stylize(self._style("muted")))
-            )
+            note = safe_content(source.note).stylize(self._style("muted"))
+            lines.append(self._hanging(indent, note))
         return lines
 
     def _related_links(self, event: Event, collection: Collection) -> list[RelatedLink]:
