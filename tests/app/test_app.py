@@ -183,11 +183,27 @@ async def test_the_layout_follows_the_terminal_size(
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        assert app.query_one("#facets").display is facets
-        assert app.query_one("#detail").display is detail
+        # A pane the layout has no room for is hidden, or not even mounted yet.
+        assert any(pane.display for pane in app.query("#facets")) is facets
+        assert any(pane.display for pane in app.query("#detail")) is detail
         timeline = app.query_one(Timeline)
         if not detail:
             assert timeline.size.width == size[0]
+
+
+async def test_widening_the_terminal_brings_in_the_panes() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        assert not app.query("#detail")
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.query_one("#facets").display and app.query_one("#detail").display
+        assert app.query_one("#detail", DetailPane).event is app.collection.events[1]
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not app.query_one("#detail").display
 
 
 async def test_on_a_small_terminal_details_and_facets_open_over_the_timeline() -> None:

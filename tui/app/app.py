@@ -13,10 +13,11 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Footer, Header
@@ -51,6 +52,14 @@ def watchline_commands() -> type[Provider]:
     from tui.app.commands import WatchlineCommands
 
     return WatchlineCommands
+
+
+def layout_for(size: Size) -> str:
+    """The layout for a terminal of ``size``: "wide", "split" or "narrow" (the CSS agrees)."""
+    width, height = size
+    if width < SPLIT_COLUMNS or height < SPLIT_ROWS:
+        return "narrow"
+    return "wide" if width >= WIDE_COLUMNS else "split"
 
 
 class WatchlineApp(App[None]):
@@ -119,10 +128,10 @@ class WatchlineApp(App[None]):
         yield Header(icon="≡")
         yield QueryBar(self._initial_query, id="query-bar")
         yield DensityStrip(id="density")
+        # The facet and detail panes join when the terminal is wide enough to show them
+        # (see _add_panes): an 80x24 terminal never pays for drawing them.
         with Horizontal(id="body"):
-            yield FacetPanel(id="facets")
             yield Timeline(id="timeline")
-            yield DetailPane(id="detail")
         yield Footer(compact=True)
 
     @property
@@ -136,10 +145,7 @@ class WatchlineApp(App[None]):
     @property
     def layout_mode(self) -> str:
         """ "wide" (facets | timeline | detail), "split" (timeline | detail) or "narrow"."""
-        width, height = self.size
-        if width < SPLIT_COLUMNS or height < SPLIT_ROWS:
-            return "narrow"
-        return "wide" if width >= WIDE_COLUMNS else "split"
+        return layout_for(self.size)
 
     def on_mount(self) -> None:
         if self._remember:
@@ -148,6 +154,8 @@ class WatchlineApp(App[None]):
                 self.theme = theme
             self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.timeline.focus()
+        if self.layout_mode != "narrow":
+            self.call_later(self._add_panes)
         if self._given is not None:
             self._install(self._given, event_labels(self._given), [])
         else:
@@ -317,9 +325,8 @@ class WatchlineApp(App[None]):
         item = None if event_index is None else self.collection.events[event_index]
         empty = "No event matches the query." if not self.timeline.shown else "No event selected"
         if self.layout_mode != "narrow":
-            self.query_one("#detail", DetailPane).show(
-                item, self.collection, self.as_of, empty_message=empty
-            )
+            for pane in self.query("#detail").results(DetailPane):
+                pane.show(item, self.collection, self.as_of, empty_message=empty)
         if isinstance(self.screen, DetailOverlay):
             self.screen.show(item)
 
@@ -327,9 +334,20 @@ class WatchlineApp(App[None]):
     def _selected(self, event: Timeline.Selected) -> None:
         self.action_details()
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         # Hidden panes are not kept up to date; fill them when the terminal widens.
+        if layout_for(event.size) != "narrow":
+            self.call_later(self._add_panes)
         self.call_after_refresh(self._sync_hidden_panes)
+
+    async def _add_panes(self) -> None:
+        """Mount the facet and detail panes the first time the layout has room for them."""
+        if self.query("#detail"):
+            return
+        body = self.query_one("#body", Horizontal)
+        await body.mount(FacetPanel(id="facets"), before=self.timeline)
+        await body.mount(DetailPane(id="detail"), after=self.timeline)
+        self._sync_hidden_panes()
 
     def _sync_hidden_panes(self) -> None:
         self._show_detail(self.timeline.cursor)
@@ -394,13 +412,15 @@ class WatchlineApp(App[None]):
             event = None if cursor is None else self.collection.events[cursor]
             self.push_screen(DetailOverlay(event, self.collection, self.as_of))
         else:
-            self.query_one("#detail", DetailPane).focus()
+            for pane in self.query("#detail").results(DetailPane):
+                pane.focus()
 
     def action_facets(self) -> None:
         if self.engine is None:
             return
         if self.layout_mode == "wide":
-            self.query_one("#facets", FacetPanel).focus()
+            for panel in self.query("#facets").results(FacetPanel):
+                panel.focus()
             return
         self.push_screen(FacetsOverlay(self.engine, self._query))
 
