@@ -233,3 +233,14 @@ def test_shutting_down_ends_sessions_cleanly(start_server, terminals, keys):
     assert reader.shows(SHUTTING_DOWN)
     assert reader.wait_exit() == 1
     assert wait_gone(pid, timeout=1)
+
+
+def test_connections_beyond_the_connection_limit_are_told_the_server_is_busy(
+    start_server, terminals, keys
+):
+    server = start_server(max_connections=1)
+    first = terminals(ssh(server.port, keys["reader"], "-tt"))
+    assert first.shows(*MARKERS)
+    second = terminals(ssh(server.port, keys["reader"], "-T", log_level="INFO"))
+    assert second.shows(SERVER_BUSY)
+    assert second.wait_exit() == 255

@@ -88,6 +88,16 @@ class SSHServeConfig:
     idle_timeout: float = 900.0
     connections_per_minute: float = 10.0
     login_timeout: float = 30.0
+    # Open connections at once, authenticated or not (None: the session limit plus room
+    # for readers still logging in). Bounds what many addresses together can hold open.
+    max_connections: int | None = None
+
+    @property
+    def connection_limit(self) -> int:
+        """The number of connections the server holds open at once."""
+        if self.max_connections is not None:
+            return self.max_connections
+        return self.max_sessions + 32
 
 
 class RateLimiter:
@@ -284,18 +294,21 @@ class _Connection(asyncssh.SSHServer):
         self.key = "none"
         self.started = time.monotonic()
         self.authenticated = False
-        self.refused = False
+        self.refused: str | None = None  # why this connection is turned away, if it is
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         peer = conn.get_extra_info("peername") or ("-", 0)
         self.peer_host = str(peer[0])
         self.peer = f"{peer[0]}:{peer[1]}"
-        if not self.server.rate_limiter.allow(self.peer_host):
-            self.refused = True
+        # The reason is told in begin_auth: once keys are exchanged the client can print
+        # it. Until then the login timeout bounds what the connection can cost.
+        if len(self.server.connections) >= self.server.config.connection_limit:
+            self.refused = SERVER_BUSY
+            log.warning("refused peer=%s reason=connection-limit", self.peer)
+        elif not self.server.rate_limiter.allow(self.peer_host):
+            self.refused = "too many connections from your address; try again in a minute"
             log.warning("refused peer=%s reason=connection-rate", self.peer)
-            # Told in begin_auth: once keys are exchanged the client can print the reason.
-            # Until then the login timeout bounds what the connection can cost.
         self.server.connections.add(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -322,9 +335,7 @@ class _Connection(asyncssh.SSHServer):
         self.user = _clean(username)
         if self.refused and self.conn is not None:
             asyncio.get_running_loop().call_soon(
-                self.conn.disconnect,
-                asyncssh.DISC_TOO_MANY_CONNECTIONS,
-                "too many connections from your address; try again in a minute",
+                self.conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, self.refused
             )
             return True  # never completes: the disconnect comes first
         if self.server.config.allow_anyone:
