@@ -240,3 +240,18 @@ async def test_a_relation_named_from_both_sides_is_one_row(bundled_log_path):
     rollout = collection.event("troopers-first-cameras")
     assert rollout is not None
     assert any(line.startswith(f"↔ {rollout.title}") for line in text.splitlines())
+
+
+async def test_a_theme_change_restyles_the_pane_and_keeps_its_text():
+    app = DetailHost(chain_collection(), "doj-grant")
+    async with app.run_test(size=(100, 60)) as pilot:
+        app.theme = "textual-dark"
+        await pilot.pause()
+        pane = app.query_one(DetailPane)
+        before = _content(pane, "#detail-body")
+        app.theme = "textual-light"
+        await pilot.pause()
+        after = _content(pane, "#detail-body")
+    assert after.plain == before.plain
+    # The heading colours come from the theme through the component classes.
+    assert [span.style for span in after.spans] != [span.style for span in before.spans]

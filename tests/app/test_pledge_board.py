@@ -292,3 +292,20 @@ async def test_thousands_of_pledges_list_in_chunks_and_stay_responsive():
         await pilot.press("greater_than_sign")  # in place: the same rows, re-rated
         assert table.row_count == 1_200
         assert heading(board).startswith("Pledges as of 1 Feb 2030")
+
+
+async def test_a_theme_change_recolours_the_cells():
+    app = BoardHost(chain_collection())
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.theme = "textual-dark"
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, PledgeBoard)
+        table = board.query_one("#pledge-table", DataTable)
+        before = table.get_cell("pledge-funding", "overdue").spans
+        app.theme = "textual-light"
+        for _ in range(3):
+            await pilot.pause()
+        after = table.get_cell("pledge-funding", "overdue")
+        assert after.plain == "overdue by 12 days"
+        assert after.spans != before  # the error colour of the light theme

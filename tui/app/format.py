@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from rich.style import Style as RichStyle
 from textual.content import Content
 from textual.style import Style
+from textual.widget import Widget
 
 from tui.app.kinds import kind_mark
 from tui.app.safe import safe_content
@@ -71,4 +73,35 @@ def kind_content(kind_id: str, label: str) -> Content:
     tone = "$text-muted" if mark.tone == "muted" else f"$text-{mark.tone}"
     return Content.assemble(
         (mark.glyph, f"bold {tone}"), " ", safe_content(label, single_line=True)
+    )
+
+
+def part_style(widget: Widget, component: str) -> Style:
+    """A component class's text style (colour, bold, italic...) for a ``Content`` span.
+
+    Resolved against the widget's real background, so ``auto`` colours (``$text``,
+    ``$text-muted``) follow a light or dark theme; the background is left out so a span
+    never paints over a cursor or hover highlight.
+    """
+    style = widget.get_visual_style(component)
+    return Style(
+        foreground=style.foreground,
+        bold=style.bold,
+        dim=style.dim,
+        italic=style.italic,
+        underline=style.underline,
+        strike=style.strike,
+    )
+
+
+def part_rich_style(widget: Widget, component: str) -> RichStyle:
+    """:func:`part_style` as a Rich style, for ``Text`` cells (a ``DataTable``)."""
+    style = widget.get_component_rich_style(component)
+    return RichStyle(
+        color=style.color,
+        bold=style.bold,
+        dim=style.dim,
+        italic=style.italic,
+        underline=style.underline,
+        strike=style.strike,
     )

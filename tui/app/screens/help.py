@@ -20,6 +20,8 @@ from textual.screen import ModalScreen, Screen
 from textual.style import Style
 from textual.widgets import Static
 
+from tui.app.format import part_style
+
 # The query language in brief: (example, what it does). Our own text, never log text.
 QUERY_GUIDE: tuple[tuple[str, str], ...] = (
     ("body camera", "events whose text has both words (title, summary, place, quotes, names)"),
@@ -91,7 +93,7 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(result)
 
     def _style(self, part: str) -> Style:
-        return self.get_visual_style(f"help-screen--{part}", partial=True)
+        return part_style(self, f"help-screen--{part}")
 
     def _source_screen(self) -> Screen | None:
         if self._bindings_from is not None:

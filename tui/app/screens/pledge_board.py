@@ -26,6 +26,7 @@ from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from tui.app.format import part_rich_style
 from tui.app.safe import safe_content, safe_text
 from tui.model.display import day_words
 from tui.model.log import PLEDGE_STATUSES, Collection
@@ -141,6 +142,15 @@ class PledgeBoard(Screen[str | None]):
             table.add_column(Text(column.header), width=column.width, key=column.key)
         self.refresh_rows()
         table.focus()
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self) -> None:
+        # Cells carry the theme's colours: list them again once the new theme has applied.
+        def relist() -> None:
+            self._by_id = {}
+            self.refresh_rows()
+
+        self.call_after_refresh(relist)
 
     # ---- data -------------------------------------------------------------------------
 
@@ -231,7 +241,7 @@ class PledgeBoard(Screen[str | None]):
         return None if key.value is None else str(key.value)
 
     def _style(self, part: str) -> RichStyle:
-        return self.get_component_rich_style(f"pledge-board--{part}", partial=True)
+        return part_rich_style(self, f"pledge-board--{part}")
 
     def _status_style(self, row: PledgeRow) -> RichStyle | str:
         if row.overdue:

@@ -24,7 +24,7 @@ from textual.style import Style
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.app.format import kind_content, link_content, safe_link_target, source_line
+from tui.app.format import kind_content, link_content, part_style, safe_link_target, source_line
 from tui.app.safe import safe_content
 from tui.model.display import (
     agency_name,
@@ -140,6 +140,7 @@ class DetailPane(VerticalScroll):
         yield Static(id="detail-more")
 
     def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._theme_changed, init=False)
         self._render_event()
 
     @property
@@ -171,16 +172,14 @@ class DetailPane(VerticalScroll):
             # A new event starts at its title; the same one re-shown keeps the reader's place.
             self.scroll_home(animate=False)
 
-    def notify_style_update(self) -> None:
-        # A theme change restyles the component classes: rebuild the content with them.
-        super().notify_style_update()
-        if self.is_mounted:
-            self._render_event()
+    def _theme_changed(self) -> None:
+        # The parts' colours come from the theme: lay the text out again once it has applied.
+        self.call_after_refresh(self._render_event)
 
     # ---- building the content ---------------------------------------------------------
 
     def _style(self, part: str) -> Style:
-        return self.get_visual_style(f"detail-pane--{part}", partial=True)
+        return part_style(self, f"detail-pane--{part}")
 
     def _render_event(self) -> None:
         if not self.is_mounted:

@@ -23,6 +23,7 @@ from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.app.format import part_style
 from tui.app.safe import safe_content
 
 if TYPE_CHECKING:
@@ -132,14 +133,16 @@ class FacetPanel(OptionList):
         self._values = values
         self._rebuild()
 
-    def notify_style_update(self) -> None:
-        # The rows carry component styles: rebuild them when the theme changes.
-        super().notify_style_update()
-        if self.is_mounted and self._values:
-            self._rebuild()
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self) -> None:
+        # The rows carry the theme's colours: rebuild them once the new theme has applied.
+        if self._values:
+            self.call_after_refresh(self._rebuild)
 
     def _style(self, part: str) -> Style:
-        return self.get_visual_style(f"facet-panel--{part}", partial=True)
+        return part_style(self, f"facet-panel--{part}")
 
     def _rebuild(self) -> None:
         highlighted = self.highlighted
