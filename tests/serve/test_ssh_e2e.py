@@ -244,3 +244,18 @@ def test_connections_beyond_the_connection_limit_are_told_the_server_is_busy(
     second = terminals(ssh(server.port, keys["reader"], "-T", log_level="INFO"))
     assert second.shows(SERVER_BUSY)
     assert second.wait_exit() == 255
+
+
+@pytest.mark.parametrize(
+    ("options", "refusal"),
+    [
+        (["-W", "127.0.0.1:22"], "stdio forwarding failed"),
+        (["-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:22"], "forwarding failed"),
+    ],
+    ids=["local", "remote"],
+)
+def test_port_forwarding_is_refused(start_server, terminals, keys, options, refusal):
+    server = start_server()
+    reader = terminals(ssh(server.port, keys["reader"], *options))
+    assert reader.shows(refusal)
+    assert reader.wait_exit() == 255
