@@ -556,8 +556,8 @@ class _Facet:
     # one pass over all (value, event) pairs is cheaper (measured: 5,000 people on 100k
     # events, 9 us per AND+popcount against 4 ms for the 200k-pair pass).
     FEW_VALUES = 64
-    # Up to this many events (or an eighth of all), counting each event's values beats
-    # the pass over all pairs.
+    # Up to this many events, or a quarter of all, counting each event's values beats
+    # the pass over all pairs (measured at 100k: 3.4 against 5.0 ms at 12%, even at 25%).
     SMALL_RESULT = 256
 
     def __init__(self, name: str, event_values: list[tuple[str, ...]], n: int) -> None:
@@ -597,7 +597,7 @@ class _Facet:
         return {value_id: hits.count(1, a, b) for value_id, a, b in self._ranges}
 
     def _is_small(self, size: int) -> bool:
-        return size * 8 < len(self.event_values) or size < self.SMALL_RESULT
+        return size * 4 < len(self.event_values) or size < self.SMALL_RESULT
 
     def _count_events(self, bits: int) -> dict[str, int]:
         """Count the values of the events in ``bits`` one event at a time, in C."""
