@@ -321,3 +321,19 @@ async def test_read_only_is_kept_for_the_editing_keys() -> None:
     app = make_app(read_only=True)
     async with app.run_test(size=(100, 30)):
         assert app.read_only is True
+
+
+async def test_escape_brings_the_keys_back_to_the_timeline_from_any_pane() -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        assert app.query_one("#detail", DetailPane).has_focus_within
+        await pilot.press("escape")
+        assert app.focused is app.timeline
+        await pilot.press("f")
+        assert app.focused is app.query_one("#facets", FacetPanel)
+        await pilot.press("escape")
+        assert app.focused is app.timeline
+        await pilot.press("slash", "escape")
+        assert app.focused is app.timeline
