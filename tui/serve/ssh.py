@@ -588,8 +588,9 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
     def _refuse(self, message: str) -> None:
         assert self.chan is not None
         newline = b"\r\n" if self.term_type is not None else b"\n"
-        self.chan.write_stderr(message.encode() + newline)
-        self.chan.exit(1)
+        with contextlib.suppress(OSError, asyncssh.Error):  # the client may be gone already
+            self.chan.write_stderr(message.encode() + newline)
+            self.chan.exit(1)
         log.info(
             "session refused peer=%s user=%s reason=%r",
             self.connection.peer,
