@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 import pytest
+
+# yaml-rs 0.1.6 segfaults when it was first imported in a thread that has since exited
+# and is then used from another thread. Every Pilot test runs on its own event loop, whose
+# executor threads (where the app loads logs) exit with it: import it here, on the main thread.
+with contextlib.suppress(ImportError):  # the fast path is optional
+    import yaml_rs  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 # CI clones the repository with shared/ beside it; WATCHLINE_SHARED points elsewhere.

@@ -13,16 +13,15 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.geometry import Size
 from textual.theme import Theme
-from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
+from tui.app.live import LiveLog, keep_place
 from tui.app.loading import LoadedLog, load_log
 from tui.app.overlays import DetailOverlay, FacetsOverlay, JumpToDateScreen, ProblemsScreen
 from tui.app.settings import remember_theme, saved_theme
@@ -42,9 +41,6 @@ if TYPE_CHECKING:
 WIDE_COLUMNS = 120
 SPLIT_COLUMNS = 80
 SPLIT_ROWS = 25  # 80x24 is a small terminal: the timeline alone (DESIGN.md "The screen")
-# Above this many events the facet counts follow the query after a short pause.
-LARGE_LOG = 20_000
-FACETS_DELAY = 0.15
 
 
 def watchline_commands() -> type[Provider]:
@@ -52,14 +48,6 @@ def watchline_commands() -> type[Provider]:
     from tui.app.commands import WatchlineCommands
 
     return WatchlineCommands
-
-
-def layout_for(size: Size) -> str:
-    """The layout for a terminal of ``size``: "wide", "split" or "narrow" (the CSS agrees)."""
-    width, height = size
-    if width < SPLIT_COLUMNS or height < SPLIT_ROWS:
-        return "narrow"
-    return "wide" if width >= WIDE_COLUMNS else "split"
 
 
 class WatchlineApp(App[None]):
@@ -83,6 +71,9 @@ class WatchlineApp(App[None]):
         Binding("f", "facets", "Facets", id="app.facets"),
         Binding("c", "clear_query", "Clear", id="app.clear-query"),
         Binding("p", "pledges", "Pledges", id="app.pledges"),
+        Binding("e", "edit", "Edit this event in $EDITOR", show=False, id="edit"),
+        Binding("r", "rate", "Rate this pledge", show=False, id="app.rate"),
+        Binding("x", "dismiss_problems", "Dismiss problems", show=False, id="app.dismiss-problems"),
         Binding("backspace", "back", "Back", show=False, id="app.back"),
         Binding("escape", "escape", "Timeline", show=False, id="app.escape"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -99,11 +90,13 @@ class WatchlineApp(App[None]):
         read_only: bool = False,
         remember: bool = True,
         preload: Future[LoadedLog] | None = None,
+        watch: bool = True,
     ) -> None:
         """``paths`` are loaded in a thread; a ready ``collection`` (tests) skips loading.
 
         ``remember`` keeps the user's theme in their config dir (off for snapshots).
         ``preload`` is ``paths`` already being read (``tui.app.loading.start_loading``).
+        ``watch`` reloads the files when they change (``--no-watch`` turns it off).
         """
         super().__init__()
         self.paths = [Path(p) for p in paths]
@@ -120,7 +113,7 @@ class WatchlineApp(App[None]):
         self._remember = remember
         self._exit_code = 0
         self._preload = preload
-        self._facets_timer: Timer | None = None
+        self.live = LiveLog(self, self.paths, watch=watch)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -128,10 +121,10 @@ class WatchlineApp(App[None]):
         yield Header(icon="≡")
         yield QueryBar(self._initial_query, id="query-bar")
         yield DensityStrip(id="density")
-        # The facet and detail panes join when the terminal is wide enough to show them
-        # (see _add_panes): an 80x24 terminal never pays for drawing them.
         with Horizontal(id="body"):
+            yield FacetPanel(id="facets")
             yield Timeline(id="timeline")
+            yield DetailPane(id="detail")
         yield Footer(compact=True)
 
     @property
@@ -145,7 +138,10 @@ class WatchlineApp(App[None]):
     @property
     def layout_mode(self) -> str:
         """ "wide" (facets | timeline | detail), "split" (timeline | detail) or "narrow"."""
-        return layout_for(self.size)
+        width, height = self.size
+        if width < SPLIT_COLUMNS or height < SPLIT_ROWS:
+            return "narrow"
+        return "wide" if width >= WIDE_COLUMNS else "split"
 
     def on_mount(self) -> None:
         if self._remember:
@@ -154,12 +150,11 @@ class WatchlineApp(App[None]):
                 self.theme = theme
             self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.timeline.focus()
-        if self.layout_mode != "narrow":
-            self.call_later(self._add_panes)
         if self._given is not None:
             self._install(self._given, event_labels(self._given), [])
         else:
             self.timeline.loading = True
+            self.live.before_load()
             self._load(self.paths)
 
     def _theme_changed(self, theme: Theme) -> None:
@@ -189,6 +184,7 @@ class WatchlineApp(App[None]):
             self._show_problems(problems)
             return
         self._install(collection, labels, problems, engine)
+        self.live.start()
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -228,6 +224,13 @@ class WatchlineApp(App[None]):
                 f"{len(problems)} problems in the log; the first: {problems[0]}", severity="warning"
             )
 
+    def replace_collection(
+        self, collection: Collection, labels: EventLabels, problems: list[str]
+    ) -> None:
+        """Show a reloaded log in place of this one: same event, query and scroll place."""
+        with keep_place(self.timeline):
+            self._install(collection, labels, problems)
+
     # -- the query ------------------------------------------------------------------------------
 
     @property
@@ -253,14 +256,7 @@ class WatchlineApp(App[None]):
         self.timeline.show(shown)
         bar.show_count(len(shown), len(self.collection.events))
         self._refresh_density()
-        if len(self.collection.events) > LARGE_LOG:
-            # Counting every facet value takes tens of milliseconds on a large log: let a
-            # burst of keystrokes settle first, the timeline and the count do not wait.
-            if self._facets_timer is not None:
-                self._facets_timer.stop()
-            self._facets_timer = self.set_timer(FACETS_DELAY, self._refresh_facets)
-        else:
-            self._refresh_facets()
+        self._refresh_facets()
         return True
 
     def _refresh_density(self) -> None:
@@ -325,8 +321,9 @@ class WatchlineApp(App[None]):
         item = None if event_index is None else self.collection.events[event_index]
         empty = "No event matches the query." if not self.timeline.shown else "No event selected"
         if self.layout_mode != "narrow":
-            for pane in self.query("#detail").results(DetailPane):
-                pane.show(item, self.collection, self.as_of, empty_message=empty)
+            self.query_one("#detail", DetailPane).show(
+                item, self.collection, self.as_of, empty_message=empty
+            )
         if isinstance(self.screen, DetailOverlay):
             self.screen.show(item)
 
@@ -334,20 +331,9 @@ class WatchlineApp(App[None]):
     def _selected(self, event: Timeline.Selected) -> None:
         self.action_details()
 
-    def on_resize(self, event: events.Resize) -> None:
+    def on_resize(self) -> None:
         # Hidden panes are not kept up to date; fill them when the terminal widens.
-        if layout_for(event.size) != "narrow":
-            self.call_later(self._add_panes)
         self.call_after_refresh(self._sync_hidden_panes)
-
-    async def _add_panes(self) -> None:
-        """Mount the facet and detail panes the first time the layout has room for them."""
-        if self.query("#detail"):
-            return
-        body = self.query_one("#body", Horizontal)
-        await body.mount(FacetPanel(id="facets"), before=self.timeline)
-        await body.mount(DetailPane(id="detail"), after=self.timeline)
-        self._sync_hidden_panes()
 
     def _sync_hidden_panes(self) -> None:
         self._show_detail(self.timeline.cursor)
@@ -385,7 +371,7 @@ class WatchlineApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Over a modal screen only the keys that make sense there stay live.
-        if action in {"search", "jump_to_date", "facets", "pledges", "details"}:
+        if action in {"search", "jump_to_date", "facets", "pledges", "details", "edit", "rate"}:
             return len(self.screen_stack) == 1
         return True
 
@@ -412,15 +398,13 @@ class WatchlineApp(App[None]):
             event = None if cursor is None else self.collection.events[cursor]
             self.push_screen(DetailOverlay(event, self.collection, self.as_of))
         else:
-            for pane in self.query("#detail").results(DetailPane):
-                pane.focus()
+            self.query_one("#detail", DetailPane).focus()
 
     def action_facets(self) -> None:
         if self.engine is None:
             return
         if self.layout_mode == "wide":
-            for panel in self.query("#facets").results(FacetPanel):
-                panel.focus()
+            self.query_one("#facets", FacetPanel).focus()
             return
         self.push_screen(FacetsOverlay(self.engine, self._query))
 
@@ -445,6 +429,15 @@ class WatchlineApp(App[None]):
             self.collection, self.as_of, self.timeline.shown, query_text=self._query_text
         )
         self.push_screen(board, chosen)
+
+    def action_edit(self) -> None:
+        self.live.edit_selected()
+
+    def action_rate(self) -> None:
+        self.live.rate_selected()
+
+    def action_dismiss_problems(self) -> None:
+        self.live.dismiss_problems()
 
     def action_help(self) -> None:
         from tui.app.screens.help import HelpScreen

@@ -68,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         query=args.filter or "",
         as_of=as_of,
         read_only=bool(getattr(args, "read_only", False)),
+        watch=not getattr(args, "no_watch", False),
     )
     app.run()
     # The problems stay readable in the terminal after the app's screen is gone.

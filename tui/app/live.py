@@ -1,0 +1,545 @@
+"""A log that lives: watch the loaded files, reload when they change, keep the user's place.
+
+People edit a log while others browse it (in another tmux pane, over SSH, by ``git
+pull``). :class:`FileWatcher` notices: inotify (and its kin) through ``watchfiles``,
+watching the *folders* that hold the files so editors that save by writing a new file
+and renaming it over the old one are seen too; a plain ``stat`` poll every second when
+no such notification is available (``WATCHLINE_POLL=1`` forces it).
+
+:class:`LiveLog` ties the watcher to the app: on a change it reloads in a thread, shows
+the new log with the cursor on the same event, the same query and the same scroll place,
+and says briefly what changed ("+2 events, 1 changed"). A save that breaks the log
+leaves the last good timeline on screen and lists the problems in a
+:class:`~tui.app.widgets.problems_panel.ProblemsPanel`, which clears once the file loads
+again. It also keeps the content hash of every file as shown, which is what a rating
+written from the app is checked against (nobody's edit is overwritten).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from tui.app.widgets.problems_panel import ProblemsPanel
+from tui.app.widgets.timeline import EventLabels, Timeline, event_labels
+from tui.model.changes import diff_collections
+from tui.model.log import Collection, Event
+from tui.model.text import one_line, printable
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+__all__ = [
+    "DEBOUNCE_MS",
+    "POLL_SECONDS",
+    "FileWatcher",
+    "LiveLog",
+    "ReloadHost",
+    "Snapshot",
+    "file_hashes",
+    "keep_place",
+    "load_snapshot",
+    "polling_forced",
+    "selected_event",
+]
+
+# Editors write a file in several steps (truncate, write, rename); wait for the burst to end.
+DEBOUNCE_MS = 150
+# The polling fallback's period: a second is quick enough for a person, cheap for a disk.
+POLL_SECONDS = 1.0
+LOG_SUFFIXES = (".yaml", ".yml")
+
+
+def polling_forced() -> bool:
+    """``WATCHLINE_POLL=1`` (any value but empty or 0): poll instead of file notifications."""
+    return os.environ.get("WATCHLINE_POLL", "").strip() not in ("", "0")
+
+
+def file_hashes(files: Iterable[Path]) -> dict[Path, str | None]:
+    """The SHA-256 of each file's bytes (None when it cannot be read): what a write checks."""
+    hashes: dict[Path, str | None] = {}
+    for path in files:
+        try:
+            hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            hashes[path] = None
+    return hashes
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """One load of the log: the result, which files it read, and their hashes *before* reading.
+
+    Hashing before the load errs the safe way: a save that lands between the hash and
+    the read makes the hash stale, so the next check reloads (and a rating is refused
+    until then), never the other way round.
+    """
+
+    collection: Collection | None
+    problems: list[str]
+    files: list[Path]
+    hashes: dict[Path, str | None]
+    labels: EventLabels | None = None
+    seconds: float = 0.0
+
+
+def log_files(paths: Sequence[Path]) -> list[Path]:
+    """The files a load of ``paths`` reads (the bundled log when none); [] if a path is gone."""
+    from tui.model.bundled import bundled_log
+    from tui.model.loader import expand_paths
+
+    try:
+        return expand_paths(list(paths) or [bundled_log()])
+    except Exception:  # a vanished folder: the load itself reports it as a problem
+        return [Path(p) for p in paths if Path(p).is_file()]
+
+
+def load_snapshot(paths: Sequence[Path]) -> Snapshot:
+    """Hash, then load ``paths`` (run it in a thread: a big log takes a while)."""
+    from tui.model.bundled import bundled_log
+    from tui.model.loader import load_paths
+
+    started = time.perf_counter()
+    files = log_files(paths)
+    hashes = file_hashes(files)
+    result = load_paths(list(paths) or [bundled_log()])
+    problems = [str(problem) for problem in result.problems]
+    collection = result.collection
+    labels = event_labels(collection) if collection is not None else None
+    return Snapshot(
+        collection, problems, files, hashes, labels, seconds=time.perf_counter() - started
+    )
+
+
+# ----------------------------------------------------------------------------- watching
+
+
+@dataclass(slots=True)
+class _Targets:
+    """What to watch: the loaded files (by every name they go by) and the PATH folders."""
+
+    files: set[str] = field(default_factory=set)
+    folders: set[str] = field(default_factory=set)  # a new *.yaml here is part of the log
+
+    @classmethod
+    def of(cls, files: Iterable[Path], folders: Iterable[Path]) -> _Targets:
+        targets = cls()
+        for path in files:
+            targets.files.add(os.path.abspath(path))
+            targets.files.add(os.path.realpath(path))
+        for folder in folders:
+            targets.folders.add(os.path.abspath(folder))
+            targets.folders.add(os.path.realpath(folder))
+        return targets
+
+    def directories(self) -> list[str]:
+        """The folders to watch: each file's folder (to see saves by rename) and the PATH folders."""
+        found = {os.path.dirname(path) for path in self.files} | self.folders
+        return sorted(d for d in found if os.path.isdir(d))
+
+    def matches(self, path: str) -> bool:
+        if path in self.files:
+            return True
+        folder, name = os.path.split(path)
+        return folder in self.folders and name.endswith(LOG_SUFFIXES) and not name.startswith(".")
+
+    def poll_state(self) -> dict[str, tuple[int, int, int]]:
+        """(mtime_ns, size, inode) of every file that counts, for the polling fallback."""
+        names = set(self.files)
+        for folder in self.folders:
+            with contextlib.suppress(OSError):
+                names.update(
+                    entry.path
+                    for entry in os.scandir(folder)
+                    if entry.name.endswith(LOG_SUFFIXES) and not entry.name.startswith(".")
+                )
+        state: dict[str, tuple[int, int, int]] = {}
+        for name in names:
+            try:
+                info = os.stat(name)
+            except OSError:
+                continue
+            state[name] = (info.st_mtime_ns, info.st_size, info.st_ino)
+        return state
+
+
+class FileWatcher:
+    """Calls ``on_change(paths)`` on the event loop when a loaded file changes.
+
+    Run :meth:`run` as an async worker. It watches with ``watchfiles`` (debounced by
+    :data:`DEBOUNCE_MS`) and falls back to polling every :data:`POLL_SECONDS` when
+    notifications are unavailable (no inotify, the watch limit reached) or when
+    ``poll`` is set. :attr:`mode` says which one runs ("notify" or "poll").
+    """
+
+    def __init__(
+        self,
+        files: Iterable[Path],
+        on_change: Callable[[set[str]], None],
+        *,
+        folders: Iterable[Path] = (),
+        poll: bool | None = None,
+        debounce_ms: int = DEBOUNCE_MS,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        self._targets = _Targets.of(files, folders)
+        self._on_change = on_change
+        self._poll = polling_forced() if poll is None else poll
+        self._debounce_ms = debounce_ms
+        self._poll_seconds = poll_seconds
+        # Checked by watchfiles' Rust thread every step: set it and the thread returns.
+        self._stop = threading.Event()
+        self.mode = "poll" if self._poll else "notify"
+        self.fallback_reason: str | None = None
+
+    def retarget(self, files: Iterable[Path], folders: Iterable[Path] = ()) -> None:
+        """Watch these files from now on (a folder gained or lost a log)."""
+        self._targets = _Targets.of(files, folders)
+
+    def stop(self) -> None:
+        """Stop watching (the worker returns within a step)."""
+        self._stop.set()
+
+    async def run(self) -> None:
+        """Watch until :meth:`stop` or cancellation."""
+        if not self._poll:
+            try:
+                await self._notify()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # no inotify, watch limit reached, folder gone
+                self.fallback_reason = str(error) or type(error).__name__
+                self.mode = "poll"
+        await self._polling()
+
+    async def _notify(self) -> None:
+        from watchfiles import awatch
+
+        directories = self._targets.directories()
+        if not directories:
+            raise FileNotFoundError("none of the log's folders exist")
+        async for changes in awatch(
+            *directories,
+            watch_filter=None,
+            debounce=self._debounce_ms,
+            step=50,
+            stop_event=self._stop,
+            recursive=False,
+        ):
+            hits = {path for _, path in changes if self._targets.matches(path)}
+            if hits:
+                self._on_change(hits)
+            if self._stop.is_set():
+                return
+
+    async def _polling(self) -> None:
+        previous = self._targets.poll_state()
+        while not self._stop.is_set():
+            await asyncio.sleep(self._poll_seconds)
+            current = self._targets.poll_state()
+            if current != previous:
+                changed = {
+                    name
+                    for name in current.keys() | previous.keys()
+                    if current.get(name) != previous.get(name)
+                }
+                previous = current
+                self._on_change(changed)
+
+
+# ----------------------------------------------------------------------------- the place
+
+
+@contextlib.contextmanager
+def keep_place(timeline: Timeline) -> Iterator[None]:
+    """Around replacing the timeline's collection: the cursor stays on the same event id
+    (or its nearest surviving neighbour) at the same height on screen.
+    """
+    old = timeline.collection
+    cursor = timeline.cursor
+    candidates: list[str] = []
+    offset = 0
+    if old is not None and cursor is not None:
+        shown = timeline.shown
+        row = timeline.row_of(cursor)
+        offset = 0 if row is None else row - round(timeline.scroll_y)
+        position = shown.index(cursor) if cursor in shown else 0
+        # The event itself, then the ones after it, then before: where a deleted event was.
+        after = shown[position : position + 50]
+        before = shown[max(0, position - 50) : position][::-1]
+        candidates = [old.events[i].id for i in (*after, *before)]
+    yield
+    new = timeline.collection
+    if new is None or not candidates:
+        return
+    for event_id in candidates:
+        index = new.index.get(event_id)
+        if index is not None and timeline.is_shown(index):
+            timeline.cursor = index
+            break
+    row = timeline.row_of(timeline.cursor)
+    if row is not None:
+        height = timeline.scrollable_content_region.height
+        offset = max(0, min(offset, height - 1)) if height > 0 else 0
+        timeline.scroll_to(y=max(0, row - offset), animate=False, immediate=True)
+    # The same index may now be another event, or the same event with new text: the
+    # panes that follow the cursor must hear about it either way.
+    timeline.post_message(Timeline.Highlighted(timeline, timeline.cursor))
+
+
+# ----------------------------------------------------------------------------- the app side
+
+
+class ReloadHost(Protocol):
+    """What :class:`LiveLog` needs from the app (WatchlineApp, or a small test app)."""
+
+    paths: list[Path]
+    collection: Collection | None
+
+    def replace_collection(
+        self, collection: Collection, labels: EventLabels, problems: list[str]
+    ) -> None:
+        """Show a reloaded log in place of the current one, keeping the user's place."""
+
+
+class LiveLog:
+    """Reloads the app's log when its files change; tracks the hashes of what is shown.
+
+    Create it before the first load (:meth:`before_load` hashes the files), call
+    :meth:`start` once the first load is on screen. ``watch=False`` (``--no-watch``)
+    keeps the hashes and explicit reloads (after the editor, after a rating) but no watcher.
+    """
+
+    def __init__(self, app: App[object], paths: Sequence[Path], *, watch: bool = True) -> None:
+        self.app = app
+        self.paths = [Path(p) for p in paths]
+        self.watch = watch
+        self.files: list[Path] = []
+        self.hashes: dict[Path, str | None] = {}  # of the files as the screen shows them
+        self._seen: dict[Path, str | None] = {}  # of the files as last read, good or broken
+        self._generation = 0
+        self._quiet: set[str] = set()  # hashes of our own writes: announced already
+        self.watcher: FileWatcher | None = None
+        self.last_reload_seconds: float | None = None
+        self.reloads = 0
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def before_load(self) -> None:
+        """Hash the files the first load will read (before it reads them)."""
+        self.files = log_files(self.paths)
+        self.hashes = file_hashes(self.files)
+        self._seen = dict(self.hashes)
+
+    def start(self) -> None:
+        """The first load is on screen: start watching, and catch a save made meanwhile."""
+        if self.watcher is not None or not self.watch:
+            return
+        folders = [p for p in self.paths if p.is_dir()]
+        self.watcher = FileWatcher(self.files, self._changed, folders=folders)
+        self.app.run_worker(self.watcher.run(), name="watch", group="watch", exit_on_error=False)
+        self.reload(only_if_changed=True)
+
+    def stop(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    def hash_of(self, path: str | os.PathLike[str]) -> str | None:
+        """The hash of ``path`` as the screen shows it (None: not a loaded file)."""
+        wanted = os.path.realpath(path)
+        for file, digest in self.hashes.items():
+            if os.path.realpath(file) == wanted:
+                return digest
+        return None
+
+    def expect_write(self, new_hash: str) -> None:
+        """The app itself wrote a file with this content: reloading it needs no notice."""
+        self._quiet.add(new_hash)
+
+    # -- reloading -----------------------------------------------------------------------------
+
+    def _changed(self, paths: set[str]) -> None:
+        self.reload(only_if_changed=True)
+
+    def reload(self, *, only_if_changed: bool = False) -> None:
+        """Load the files again in a thread; the newest request wins."""
+        self._generation += 1
+        generation = self._generation
+        seen = dict(self._seen)
+        started = time.perf_counter()
+
+        def work() -> None:
+            try:
+                if only_if_changed and file_hashes(log_files(self.paths)) == seen:
+                    return
+                snapshot = load_snapshot(self.paths)
+            except Exception as error:  # the old timeline stays; say why, never a traceback
+                self.app.call_from_thread(self._failed, generation, error)
+                return
+            self.app.call_from_thread(self._reloaded, generation, snapshot, started)
+
+        self.app.run_worker(work, name="reload", group="reload", thread=True, exit_on_error=False)
+
+    def _failed(self, generation: int, error: Exception) -> None:
+        if generation == self._generation:
+            self.app.notify(f"Could not reload the log: {one_line(str(error))}", severity="error")
+
+    def _reloaded(self, generation: int, snapshot: Snapshot, started: float) -> None:
+        if generation != self._generation:
+            return  # a newer reload is on its way
+        self._seen = dict(snapshot.hashes)
+        if self.watcher is not None and set(snapshot.files) != set(self.files):
+            self.watcher.retarget(snapshot.files, [p for p in self.paths if p.is_dir()])
+        self.files = snapshot.files
+        host: ReloadHost = self.app  # type: ignore[assignment]
+        old = host.collection
+        if snapshot.collection is None or snapshot.labels is None:
+            self._show_problems(snapshot.problems)
+            return
+        was_broken = self.panel is not None
+        self._clear_problems()
+        # A reload of the app's own write (a rating) was announced by the form already.
+        new_hashes = {d for p, d in snapshot.hashes.items() if self.hashes.get(p) != d}
+        quiet = bool(new_hashes) and new_hashes <= self._quiet
+        self._quiet.clear()
+        self.hashes = dict(snapshot.hashes)
+        host.replace_collection(snapshot.collection, snapshot.labels, snapshot.problems)
+        self.reloads += 1
+        self.last_reload_seconds = time.perf_counter() - started
+        if old is None:
+            return
+        summary = diff_collections(old, snapshot.collection)
+        if was_broken:
+            self.app.notify(f"The log loads again: {summary.describe()}.", title="Reloaded")
+        elif summary and not quiet:
+            self.app.notify(f"{summary.describe()}.", title="Reloaded")
+
+    # -- the keys: e (editor) and r (rate) ---------------------------------------------------
+
+    def _editable(self, doing: str) -> Event | None:
+        """The selected event if it may be edited from here; else say why and None."""
+        if getattr(self.app, "read_only", False):
+            self.app.notify(f"{doing} is not available in a served session", severity="warning")
+            return None
+        event = selected_event(self.app)
+        if event is None:
+            self.app.notify("No event is selected.", severity="warning")
+            return None
+        if event.location is None:
+            self.app.notify("That event does not come from a file.", severity="warning")
+            return None
+        return event
+
+    def edit_selected(self) -> None:
+        """Open $VISUAL/$EDITOR at the selected event's line, then reload."""
+        from tui.app.editor import open_editor
+
+        event = self._editable("Editing")
+        if event is None or event.location is None:
+            return
+        if open_editor(self.app, event.location.file, event.location.line):
+            self.reload()
+
+    def rate_selected(self) -> None:
+        """Open the rating form on the selected pledge."""
+        from tui.app.screens.rate_form import RateForm, RateRequest
+        from tui.model.edit import EditResult
+
+        event = self._editable("Rating")
+        if event is None or event.location is None:
+            return
+        collection: Collection | None = getattr(self.app, "collection", None)
+        if event.kind != "pledge" or collection is None:
+            self.app.notify(
+                f"Only pledges take ratings; this is {_a_kind(event.kind)} event.",
+                severity="warning",
+            )
+            return
+        file = event.location.file
+        request = RateRequest(
+            event=event,
+            file=file,
+            collection=collection,
+            as_of=getattr(self.app, "as_of", None) or datetime.date.today(),
+            shown_hash=lambda: self.hash_of(file),
+            also_load=list(self.files),
+            on_conflict=self.reload,
+        )
+
+        def written(result: EditResult | None) -> None:
+            if result is None:
+                return
+            self.expect_write(result.new_hash)
+            self.app.notify(
+                f"Rated {one_line(result.event_id)} {result.status} as of {result.as_of} "
+                f"({printable(str(result.path))}:{result.line})",
+                title="Rating written",
+            )
+            self.reload()
+
+        self.app.push_screen(RateForm(request), written)
+
+    # -- the problems panel ---------------------------------------------------------------------
+
+    @property
+    def panel(self) -> ProblemsPanel | None:
+        base = self.app.screen_stack[0] if self.app.screen_stack else None
+        if base is None:
+            return None
+        found = base.query(ProblemsPanel)
+        return found.first() if found else None
+
+    def _show_problems(self, problems: list[str]) -> None:
+        if not problems:
+            problems = ["The log could not be read (no details)."]
+        panel = self.panel
+        if panel is not None:
+            panel.show(problems)
+            return
+        self.app.screen_stack[0].mount(ProblemsPanel(problems))
+        count = len(problems)
+        self.app.notify(
+            f"The saved log has {count} problem{'s' if count != 1 else ''}; "
+            "the last good version stays on screen.",
+            severity="warning",
+        )
+
+    def _clear_problems(self) -> None:
+        panel = self.panel
+        if panel is not None:
+            panel.remove()
+
+    def dismiss_problems(self) -> bool:
+        """Close the problems panel (the ``x`` key); False if none was open."""
+        panel = self.panel
+        if panel is None:
+            return False
+        panel.remove()
+        return True
+
+
+def selected_event(app: App[object]) -> Event | None:
+    """The event under the timeline's cursor in ``app`` (None when none is shown)."""
+    collection: Collection | None = getattr(app, "collection", None)
+    if not app.screen_stack:
+        return None
+    timeline = app.screen_stack[0].query(Timeline)
+    if collection is None or not timeline:
+        return None
+    cursor = timeline.first(Timeline).cursor
+    return None if cursor is None else collection.events[cursor]
+
+
+def _a_kind(kind: str) -> str:
+    kind = one_line(kind)
+    return f"an {kind}" if kind[:1].lower() in "aeiou" else f"a {kind}"
