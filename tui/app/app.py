@@ -13,11 +13,13 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.theme import Theme
+from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
@@ -41,6 +43,9 @@ if TYPE_CHECKING:
 WIDE_COLUMNS = 120
 SPLIT_COLUMNS = 80
 SPLIT_ROWS = 25  # 80x24 is a small terminal: the timeline alone (DESIGN.md "The screen")
+# Above this many events the facet counts follow the query after a short pause.
+LARGE_LOG = 20_000
+FACETS_DELAY = 0.15
 
 
 def watchline_commands() -> type[Provider]:
@@ -48,6 +53,14 @@ def watchline_commands() -> type[Provider]:
     from tui.app.commands import WatchlineCommands
 
     return WatchlineCommands
+
+
+def layout_for(size: Size) -> str:
+    """The layout for a terminal of ``size``: "wide", "split" or "narrow" (the CSS agrees)."""
+    width, height = size
+    if width < SPLIT_COLUMNS or height < SPLIT_ROWS:
+        return "narrow"
+    return "wide" if width >= WIDE_COLUMNS else "split"
 
 
 class WatchlineApp(App[None]):
@@ -114,6 +127,7 @@ class WatchlineApp(App[None]):
         self._exit_code = 0
         self._preload = preload
         self.live = LiveLog(self, self.paths, watch=watch)
+        self._facets_timer: Timer | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -121,10 +135,10 @@ class WatchlineApp(App[None]):
         yield Header(icon="≡")
         yield QueryBar(self._initial_query, id="query-bar")
         yield DensityStrip(id="density")
+        # The facet and detail panes join when the terminal is wide enough to show them
+        # (see _add_panes): an 80x24 terminal never pays for drawing them.
         with Horizontal(id="body"):
-            yield FacetPanel(id="facets")
             yield Timeline(id="timeline")
-            yield DetailPane(id="detail")
         yield Footer(compact=True)
 
     @property
@@ -138,10 +152,7 @@ class WatchlineApp(App[None]):
     @property
     def layout_mode(self) -> str:
         """ "wide" (facets | timeline | detail), "split" (timeline | detail) or "narrow"."""
-        width, height = self.size
-        if width < SPLIT_COLUMNS or height < SPLIT_ROWS:
-            return "narrow"
-        return "wide" if width >= WIDE_COLUMNS else "split"
+        return layout_for(self.size)
 
     def on_mount(self) -> None:
         if self._remember:
@@ -150,6 +161,8 @@ class WatchlineApp(App[None]):
                 self.theme = theme
             self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.timeline.focus()
+        if self.layout_mode != "narrow":
+            self.call_later(self._add_panes)
         if self._given is not None:
             self._install(self._given, event_labels(self._given), [])
         else:
@@ -256,7 +269,14 @@ class WatchlineApp(App[None]):
         self.timeline.show(shown)
         bar.show_count(len(shown), len(self.collection.events))
         self._refresh_density()
-        self._refresh_facets()
+        if len(self.collection.events) > LARGE_LOG:
+            # Counting every facet value takes tens of milliseconds on a large log: let a
+            # burst of keystrokes settle first, the timeline and the count do not wait.
+            if self._facets_timer is not None:
+                self._facets_timer.stop()
+            self._facets_timer = self.set_timer(FACETS_DELAY, self._refresh_facets)
+        else:
+            self._refresh_facets()
         return True
 
     def _refresh_density(self) -> None:
@@ -321,9 +341,8 @@ class WatchlineApp(App[None]):
         item = None if event_index is None else self.collection.events[event_index]
         empty = "No event matches the query." if not self.timeline.shown else "No event selected"
         if self.layout_mode != "narrow":
-            self.query_one("#detail", DetailPane).show(
-                item, self.collection, self.as_of, empty_message=empty
-            )
+            for pane in self.query("#detail").results(DetailPane):
+                pane.show(item, self.collection, self.as_of, empty_message=empty)
         if isinstance(self.screen, DetailOverlay):
             self.screen.show(item)
 
@@ -331,9 +350,20 @@ class WatchlineApp(App[None]):
     def _selected(self, event: Timeline.Selected) -> None:
         self.action_details()
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         # Hidden panes are not kept up to date; fill them when the terminal widens.
+        if layout_for(event.size) != "narrow":
+            self.call_later(self._add_panes)
         self.call_after_refresh(self._sync_hidden_panes)
+
+    async def _add_panes(self) -> None:
+        """Mount the facet and detail panes the first time the layout has room for them."""
+        if self.query("#detail"):
+            return
+        body = self.query_one("#body", Horizontal)
+        await body.mount(FacetPanel(id="facets"), before=self.timeline)
+        await body.mount(DetailPane(id="detail"), after=self.timeline)
+        self._sync_hidden_panes()
 
     def _sync_hidden_panes(self) -> None:
         self._show_detail(self.timeline.cursor)
@@ -398,13 +428,15 @@ class WatchlineApp(App[None]):
             event = None if cursor is None else self.collection.events[cursor]
             self.push_screen(DetailOverlay(event, self.collection, self.as_of))
         else:
-            self.query_one("#detail", DetailPane).focus()
+            for pane in self.query("#detail").results(DetailPane):
+                pane.focus()
 
     def action_facets(self) -> None:
         if self.engine is None:
             return
         if self.layout_mode == "wide":
-            self.query_one("#facets", FacetPanel).focus()
+            for panel in self.query("#facets").results(FacetPanel):
+                panel.focus()
             return
         self.push_screen(FacetsOverlay(self.engine, self._query))
 
