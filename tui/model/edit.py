@@ -692,7 +692,7 @@ def _is_empty(node: Node | None) -> bool:
         isinstance(node, ScalarNode)
         and node.value == ""
         and node.style is None
-        and node.tag.endswith(":null")
+        and (node.tag or "").endswith(":null")
     )
 
 

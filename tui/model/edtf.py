@@ -216,13 +216,11 @@ def _x_in_interval(text: str, start: EDTFDate | None, end: EDTFDate | None) -> E
         return f"{when.year:04d}-{when.month:02d}{mark}"
 
     left, right = text.split("/")
-    suggestion: str | None = f"{plain(start, left, False)}/{plain(end, right, True)}"
+    suggestion = f"{plain(start, left, False)}/{plain(end, right, True)}"
+    head = f"not a valid EDTF date: {_echo(text)} (unspecified digits (X) cannot be used inside an interval"
     try:
         _parse_interval(suggestion)
-    except EDTFError:
-        suggestion = None  # e.g. 201X/2000: the bounds would be reversed too
-    head = f"not a valid EDTF date: {_echo(text)} (unspecified digits (X) cannot be used inside an interval"
-    if suggestion is None:
+    except EDTFError:  # e.g. 201X/2000: the bounds would be reversed too
         return EDTFError(f"{head}; write the years or months they stand for)")
     return EDTFError(f"{head}: did you mean {suggestion}?)", suggestion)
 

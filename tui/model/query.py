@@ -56,13 +56,14 @@ result. Measured figures: ``benchmarks/bench_query.py``.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import difflib
 import heapq
 import re
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from itertools import chain, compress, repeat
 from operator import contains, itemgetter
@@ -146,9 +147,10 @@ class Term:
     values: tuple[str, ...]
     negated: bool = False
     phrase: bool = False
-    start: int = field(default=0, compare=False)
-    end: int = field(default=0, compare=False)
-    value_spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+    # Spelled dataclasses.field: in this class body a bare ``field`` reads as the attribute above.
+    start: int = dataclasses.field(default=0, compare=False)
+    end: int = dataclasses.field(default=0, compare=False)
+    value_spans: tuple[tuple[int, int], ...] = dataclasses.field(default=(), compare=False)
 
     def __str__(self) -> str:
         sign = "-" if self.negated else ""
@@ -190,7 +192,8 @@ class FacetValue(NamedTuple):
     field: str
     value_id: str
     label: str
-    count: int
+    # Shadows tuple.count, which Python allows for NamedTuple fields and mypy does not.
+    count: int  # type: ignore[assignment]
     active: bool = False
     excluded: bool = False
 
