@@ -17,6 +17,7 @@ import pytest
 from tests.app.conftest import AS_OF
 from tui.app.app import WatchlineApp
 from tui.app.editor import EditorError, editor_command
+from tui.app.widgets.detail import DetailPane
 
 pytestmark = pytest.mark.anyio
 
@@ -163,6 +164,9 @@ async def test_e_opens_the_editor_at_the_events_line_and_reloads_after(
         # Reloaded after the editor, even with the watcher off.
         assert await wait_until(pilot, lambda: app.collection.event("added-in-the-editor"))
         assert app.collection.event("second").location.line == 12  # type: ignore[union-attr]
+        # The cursor stayed on the event, and the detail pane shows the reloaded one.
+        detail = app.query_one("#detail", DetailPane)
+        assert await wait_until(pilot, lambda: detail.event is app.collection.event("second"))
         assert any("+1 event" in str(n.message) for n in app._notifications)
 
 

@@ -88,8 +88,10 @@ async def test_a_rating_is_written_in_place_and_the_detail_pane_shows_it(log: Pa
             pilot,
             lambda: app.collection.event("pledge-funding").pledge.ratings[-1].status == "broken",
         )
-        body = str(app.query_one("#detail-body", Static).render())
-        assert "broken (as of" in body
+        # The detail pane follows (it redraws a moment after the cursor settles).
+        assert await wait_until(
+            pilot, lambda: "broken (as of" in str(app.query_one("#detail-body", Static).render())
+        )
         assert any(m.startswith("Rated pledge-funding broken as of 2020-03") for m in messages(app))
         # The watcher's reload of our own write does not announce it a second time.
         await pilot.pause(0.5)

@@ -31,12 +31,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from tui.app.widgets.problems_panel import ProblemsPanel
 from tui.app.widgets.timeline import EventLabels, Timeline, event_labels
-from tui.model.changes import diff_collections
+from tui.model.changes import ChangeSummary, diff_collections
 from tui.model.log import Collection, Event
 from tui.model.text import one_line, printable
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from tui.model.query import QueryEngine
 
 __all__ = [
     "DEBOUNCE_MS",
@@ -89,6 +91,9 @@ class Snapshot:
     files: list[Path]
     hashes: dict[Path, str | None]
     labels: EventLabels | None = None
+    engine: QueryEngine | None = None
+    previous: Collection | None = None  # the collection ``summary`` compares with
+    summary: ChangeSummary | None = None
     seconds: float = 0.0
 
 
@@ -103,10 +108,20 @@ def log_files(paths: Sequence[Path]) -> list[Path]:
         return [Path(p) for p in paths if Path(p).is_file()]
 
 
-def load_snapshot(paths: Sequence[Path]) -> Snapshot:
-    """Hash, then load ``paths`` (run it in a thread: a big log takes a while)."""
+def load_snapshot(
+    paths: Sequence[Path],
+    as_of: datetime.date | None = None,
+    previous: Collection | None = None,
+) -> Snapshot:
+    """Hash, then load ``paths``; run it in a thread (10k events take seconds).
+
+    With ``as_of`` the query engine's indexes are built here too, and with ``previous``
+    the change summary: both cost a tenth of a second or more on a large log, which
+    the UI thread should not pay.
+    """
     from tui.model.bundled import bundled_log
     from tui.model.loader import load_paths
+    from tui.model.query import QueryEngine
 
     started = time.perf_counter()
     files = log_files(paths)
@@ -114,10 +129,16 @@ def load_snapshot(paths: Sequence[Path]) -> Snapshot:
     result = load_paths(list(paths) or [bundled_log()])
     problems = [str(problem) for problem in result.problems]
     collection = result.collection
-    labels = event_labels(collection) if collection is not None else None
-    return Snapshot(
-        collection, problems, files, hashes, labels, seconds=time.perf_counter() - started
-    )
+    snapshot = Snapshot(collection, problems, files, hashes)
+    if collection is not None:
+        snapshot.labels = event_labels(collection)
+        if as_of is not None:
+            snapshot.engine = QueryEngine(collection, as_of)
+        if previous is not None:
+            snapshot.previous = previous
+            snapshot.summary = diff_collections(previous, collection)
+    snapshot.seconds = time.perf_counter() - started
+    return snapshot
 
 
 # ----------------------------------------------------------------------------- watching
@@ -307,7 +328,11 @@ class ReloadHost(Protocol):
     collection: Collection | None
 
     def replace_collection(
-        self, collection: Collection, labels: EventLabels, problems: list[str]
+        self,
+        collection: Collection,
+        labels: EventLabels,
+        problems: list[str],
+        engine: QueryEngine | None = None,
     ) -> None:
         """Show a reloaded log in place of the current one, keeping the user's place."""
 
@@ -377,12 +402,14 @@ class LiveLog:
         generation = self._generation
         seen = dict(self._seen)
         started = time.perf_counter()
+        as_of: datetime.date | None = getattr(self.app, "as_of", None)
+        previous: Collection | None = getattr(self.app, "collection", None)
 
         def work() -> None:
             try:
                 if only_if_changed and file_hashes(log_files(self.paths)) == seen:
                     return
-                snapshot = load_snapshot(self.paths)
+                snapshot = load_snapshot(self.paths, as_of, previous)
             except Exception as error:  # the old timeline stays; say why, never a traceback
                 self.app.call_from_thread(self._failed, generation, error)
                 return
@@ -413,12 +440,16 @@ class LiveLog:
         quiet = bool(new_hashes) and new_hashes <= self._quiet
         self._quiet.clear()
         self.hashes = dict(snapshot.hashes)
-        host.replace_collection(snapshot.collection, snapshot.labels, snapshot.problems)
+        host.replace_collection(
+            snapshot.collection, snapshot.labels, snapshot.problems, snapshot.engine
+        )
         self.reloads += 1
         self.last_reload_seconds = time.perf_counter() - started
         if old is None:
             return
-        summary = diff_collections(old, snapshot.collection)
+        summary = snapshot.summary
+        if summary is None or snapshot.previous is not old:
+            summary = diff_collections(old, snapshot.collection)
         if was_broken:
             self.app.notify(f"The log loads again: {summary.describe()}.", title="Reloaded")
         elif summary and not quiet:
