@@ -150,16 +150,22 @@ def write(data: str | bytes, output: str | None) -> None:
         ) from None
 
 
-def run(args: argparse.Namespace) -> int:
+def selection_from_args(args: argparse.Namespace) -> Selection:
+    """What ``list`` and ``pledges`` both start with: check ``--as-of``, load the log, run
+    ``--filter``, and size a table for ``--output``."""
     as_of = parse_as_of(args.as_of)
     collection = load_collection(args.paths)
     indexes = select(collection, args.filter, as_of)
-    selection = Selection(
+    return Selection(
         collection=collection,
         indexes=tuple(indexes),
         as_of=as_of,
         query=args.filter,
         width=table_width(args.output),
     )
+
+
+def run(args: argparse.Namespace) -> int:
+    selection = selection_from_args(args)
     write(format_module(args.format).render_events(selection), args.output)
     return 0

@@ -11,15 +11,8 @@ from __future__ import annotations
 
 import argparse
 
-from tui.commands.list import (
-    add_common_arguments,
-    load_collection,
-    parse_as_of,
-    select,
-    table_width,
-    write,
-)
-from tui.formats import PLEDGE_FORMATS, Selection, format_module
+from tui.commands.list import add_common_arguments, selection_from_args, write
+from tui.formats import PLEDGE_FORMATS, format_module
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,17 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from tui.model.pledges import pledge_rows
 
-    as_of = parse_as_of(args.as_of)
-    collection = load_collection(args.paths)
-    indexes = select(collection, args.filter, as_of)
-    rows = pledge_rows(collection, as_of, indexes)
-    selection = Selection(
-        collection=collection,
-        indexes=tuple(indexes),
-        as_of=as_of,
-        query=args.filter,
-        width=table_width(args.output),
-    )
+    selection = selection_from_args(args)
+    rows = pledge_rows(selection.collection, selection.as_of, selection.indexes)
     module = format_module(args.format, PLEDGE_FORMATS)
     write(module.render_pledges(rows, selection), args.output)
     return 0
