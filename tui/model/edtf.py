@@ -257,17 +257,8 @@ def _parse_single(text: str, whole: str) -> EDTFDate:
 
     year = int(year_s)
     _check_year(year, whole)
-    if month_s is None:
-        return EDTFDate(
-            text,
-            datetime.date(year, 1, 1),
-            datetime.date(year, 12, 31),
-            "year",
-            approximate,
-            uncertain,
-        )
-    if month_s == "XX":
-        if day_s is not None and day_s != "XX":
+    if month_s in (None, "XX"):  # 2017, or 2017-XX(-XX): the year is all we know
+        if day_s not in (None, "XX"):  # 2017-XX-05 (_SINGLE never gives a day without a month)
             raise EDTFError(
                 f"not a valid EDTF date: {_echo(whole)} "
                 "(a day cannot be known when the month is not; write the year, e.g. "
