@@ -43,6 +43,16 @@ def start(*argv: str) -> subprocess.Popen[str]:
     )
 
 
+def stop(server: subprocess.Popen[str]) -> None:
+    """Stop a server as an operator would (SIGTERM), killing it if it has not gone in 10 s."""
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def wait_for_line(stream, pattern: str, timeout: float = 15) -> re.Match[str]:
     deadline = time.monotonic() + timeout
     seen = []
@@ -118,12 +128,7 @@ def test_serve_web_warns_when_it_listens_beyond_this_machine():
         assert server.stderr is not None
         wait_for_line(server.stderr, r"no authentication")
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 def children_of(pid: int) -> list[int]:
@@ -186,9 +191,4 @@ def test_a_browser_tab_gets_the_timeline_from_a_read_only_process():
         assert "--read-only" in argv
         assert env["WATCHLINE_SERVED"] == "1"
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
