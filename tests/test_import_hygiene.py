@@ -29,10 +29,11 @@ def test_the_model_has_modules_to_check():
     assert {"tui.model.log", "tui.model.loader", "tui.model.format"} <= set(MODEL_MODULES)
 
 
-def test_importing_every_model_module_loads_no_textual_or_rich():
-    # A fresh interpreter: this test process has imported Textual for other tests.
+def textual_and_rich_loaded(probe: str, *modules: str) -> list[str]:
+    """The Textual and Rich modules that ``probe`` leaves loaded after importing ``modules``,
+    in a fresh interpreter (this test process has imported Textual for other tests)."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *MODEL_MODULES],
+        [sys.executable, "-c", probe, *modules],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -40,7 +41,11 @@ def test_importing_every_model_module_loads_no_textual_or_rich():
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == []
+    return json.loads(done.stdout)
+
+
+def test_importing_every_model_module_loads_no_textual_or_rich():
+    assert textual_and_rich_loaded(PROBE, *MODEL_MODULES) == []
 
 
 def test_loading_a_log_loads_no_textual_or_rich():
@@ -49,13 +54,4 @@ def test_loading_a_log_loads_no_textual_or_rich():
         "from tui.model.loader import load_paths\n"
         "assert load_paths(['tests/model/logs/example.yaml']).problems == []\nloaded =",
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe, "tui.model.schema"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == []
+    assert textual_and_rich_loaded(probe, "tui.model.schema") == []
