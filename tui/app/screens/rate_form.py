@@ -69,6 +69,7 @@ class RateForm(ModalScreen[EditResult | None]):
         Binding("ctrl+s", "save", "Save", id="rate.save"),
     ]
 
+    # Compact fields: the whole form fits an 80x24 terminal.
     DEFAULT_CSS = """
     RateForm {
         align: center middle;
@@ -82,7 +83,7 @@ class RateForm(ModalScreen[EditResult | None]):
         & #rate-as-of-hint { color: $text-muted; height: auto; }
         & #rate-as-of-hint.-invalid { color: $text-error; }
         & SelectionList { height: auto; max-height: 8; }
-        & #rate-error { color: $text-error; height: auto; margin-top: 1; }
+        & #rate-error { color: $text-error; height: auto; }
         & #rate-buttons { height: auto; margin-top: 1; align-horizontal: right; }
         & #rate-buttons Button { margin-left: 1; }
     }
@@ -115,25 +116,30 @@ class RateForm(ModalScreen[EditResult | None]):
                 [(status, status) for status in PLEDGE_STATUSES],
                 value=self._current,
                 allow_blank=False,
+                compact=True,
                 id="rate-status",
             )
             yield Label("As of (an EDTF date: 2019-04-02, 2019-04, 2019)", markup=False)
-            yield Input(request.as_of.isoformat(), id="rate-as-of")
+            yield Input(request.as_of.isoformat(), compact=True, id="rate-as-of")
             yield Static("", id="rate-as-of-hint")
             yield Label("Note (optional): what the evidence shows", markup=False)
-            yield Input(placeholder="Money obtained; cameras bought in 2019", id="rate-note")
+            yield Input(
+                placeholder="Money obtained; cameras bought in 2019", compact=True, id="rate-note"
+            )
             yield from self._evidence_fields()
             yield Static("", id="rate-error")
             with Horizontal(id="rate-buttons"):
-                yield Button("Cancel", id="rate-cancel")
-                yield Button("Save", variant="primary", id="rate-save")
+                yield Button("Cancel", compact=True, id="rate-cancel")
+                yield Button("Save", variant="primary", compact=True, id="rate-save")
         yield Footer()
 
     def _evidence_fields(self) -> ComposeResult:
         sources = self.request.collection.sources
         if len(sources) > MAX_LISTED_SOURCES:
             yield Label("Evidence (optional): source ids, separated by spaces", markup=False)
-            yield Input(placeholder="ap-2019-04-02 news12-2017-12-01", id="rate-evidence-ids")
+            yield Input(
+                placeholder="ap-2019-04-02 news12-2017-12-01", compact=True, id="rate-evidence-ids"
+            )
             return
         yield Label("Evidence (optional): the sources that support it", markup=False)
         # The pledge's own sources first: the evidence is often among them.
@@ -144,6 +150,7 @@ class RateForm(ModalScreen[EditResult | None]):
                 (Content(f"{one_line(sid)}  {one_line(sources[sid].title)}"), sid)
                 for sid in (*own, *rest)
             ),
+            compact=True,
             id="rate-evidence",
         )
 
