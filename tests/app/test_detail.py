@@ -69,11 +69,16 @@ def link_targets(content: Content) -> set[str]:
     }
 
 
-async def test_pledge_shows_who_promised_what_by_when_and_its_status_as_of_the_date():
-    app = DetailHost(chain_collection(), "pledge-funding")
+async def shown_text(event_id: str, as_of: datetime.date = AS_OF) -> str:
+    """What the pane says about ``event_id`` of the chain sample, on a 100x60 terminal."""
+    app = DetailHost(chain_collection(), event_id, as_of)
     async with app.run_test(size=(100, 60)) as pilot:
         await pilot.pause()
-        text = pane_text(app.query_one(DetailPane))
+        return pane_text(app.query_one(DetailPane))
+
+
+async def test_pledge_shows_who_promised_what_by_when_and_its_status_as_of_the_date():
+    text = await shown_text("pledge-funding")
     for expected in [
         "Perez pledges to apply for state body-camera funding within a week",
         "When      30 Nov 2017 — on 30 Nov 2017",
@@ -102,10 +107,7 @@ async def test_pledge_shows_who_promised_what_by_when_and_its_status_as_of_the_d
 
 
 async def test_a_pledge_kept_later_is_not_overdue_once_rated():
-    app = DetailHost(chain_collection(), "pledge-funding", datetime.date(2019, 5, 1))
-    async with app.run_test(size=(100, 60)) as pilot:
-        await pilot.pause()
-        text = pane_text(app.query_one(DetailPane))
+    text = await shown_text("pledge-funding", datetime.date(2019, 5, 1))
     assert "Status    kept (as of 1 May 2019)" in text
     assert "Overdue   no (kept)" in text
     assert "overdue by" not in text
@@ -137,10 +139,7 @@ async def test_grant_shows_amount_agencies_purpose_extras_and_relations_both_way
 
 
 async def test_rollout_shows_units_agency_and_places():
-    app = DetailHost(chain_collection(), "rollout")
-    async with app.run_test(size=(100, 60)) as pilot:
-        await pilot.pause()
-        text = pane_text(app.query_one(DetailPane))
+    text = await shown_text("rollout")
     for expected in [
         "When      Summer 2018 — some day between 1 Jun and 31 Aug 2018",
         "Units     200 body cameras",
