@@ -218,3 +218,18 @@ async def test_a_new_log_in_a_watched_folder_is_loaded(tmp_path: Path) -> None:
         )
         await wait_for(pilot, lambda: app.collection.event("from-b") is not None, "the new file")
         assert folder / "b.yaml" in app.live.files
+
+
+async def test_a_log_deleted_and_recreated_is_followed(tmp_path: Path) -> None:
+    """``git checkout`` of another branch deletes the file and writes it again."""
+    log = tmp_path / "log.yaml"
+    log.write_text(first_text(3))
+    app = WatchlineApp([log], as_of=AS_OF, remember=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_app(pilot, app)
+        log.unlink()
+        await wait_for(pilot, lambda: panel(app) is not None, "the problems panel")
+        assert len(app.timeline.shown) == 3  # the last good log stays
+        log.write_text(first_text(4))
+        await wait_for(pilot, lambda: panel(app) is None, "the panel to clear")
+        assert len(app.timeline.shown) == 4

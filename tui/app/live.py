@@ -371,9 +371,16 @@ class LiveLog:
         if self.watcher is not None or not self.watch:
             return
         folders = [p for p in self.paths if p.is_dir()]
-        self.watcher = FileWatcher(self.files, self._changed, folders=folders)
+        self.watcher = FileWatcher(self._watched(self.files), self._changed, folders=folders)
         self.app.run_worker(self.watcher.run(), name="watch", group="watch", exit_on_error=False)
         self.reload(only_if_changed=True)
+
+    def _watched(self, files: Iterable[Path]) -> list[Path]:
+        """The files to watch: those loaded, and every file PATH even while it is missing
+        (``git checkout`` deletes and recreates; the new file must still be seen).
+        """
+        given = {path for path in self.paths if not path.is_dir()}
+        return sorted(set(files) | given)
 
     def stop(self) -> None:
         if self.watcher is not None:
@@ -426,7 +433,9 @@ class LiveLog:
             return  # a newer reload is on its way
         self._seen = dict(snapshot.hashes)
         if self.watcher is not None and set(snapshot.files) != set(self.files):
-            self.watcher.retarget(snapshot.files, [p for p in self.paths if p.is_dir()])
+            self.watcher.retarget(
+                self._watched(snapshot.files), [p for p in self.paths if p.is_dir()]
+            )
         self.files = snapshot.files
         host: ReloadHost = self.app  # type: ignore[assignment]
         old = host.collection
