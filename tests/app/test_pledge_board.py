@@ -41,6 +41,13 @@ class BoardHost(App[None]):
         )
         self.push_screen(board, self.results.append)
 
+    @property
+    def board(self) -> PledgeBoard:
+        """The pledge board: the screen on top until a test closes it."""
+        screen = self.screen
+        assert isinstance(screen, PledgeBoard)
+        return screen
+
 
 def cells(board: PledgeBoard) -> dict[str, dict[str, str]]:
     """The board's cells as plain text: event id -> column key -> text."""
@@ -68,8 +75,7 @@ async def test_board_lists_every_pledge_with_status_due_and_overdue_in_words():
     app = BoardHost(chain_collection())
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
-        board = app.screen
-        assert isinstance(board, PledgeBoard)
+        board = app.board
         rows = cells(board)
         assert heading(board).startswith("Pledges as of 20 Dec 2017 · 2 pledges, 1 overdue")
     assert set(rows) == {"pledge-funding", "training-pledge"}
@@ -90,8 +96,7 @@ async def test_month_keys_move_the_as_of_date_and_re_rate_live():
     app = BoardHost(chain_collection(), as_of=datetime.date(2019, 3, 15))
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
-        board = app.screen
-        assert isinstance(board, PledgeBoard)
+        board = app.board
         before = cells(board)["pledge-funding"]
         assert before["status"] == "not-yet-rated"
         assert before["overdue"].startswith("overdue by 1 year, 3 months")
@@ -110,8 +115,7 @@ async def test_sort_key_cycles_columns_and_shift_reverses():
     app = BoardHost(chain_collection())
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
-        board = app.screen
-        assert isinstance(board, PledgeBoard)
+        board = app.board
         assert board.sort_column == "made"
         # Both made on 30 Nov 2017: timeline order (by id) breaks the tie.
         assert order(board) == ["pledge-funding", "training-pledge"]
@@ -129,8 +133,7 @@ async def test_clicking_a_header_sorts_by_it_and_again_reverses():
     app = BoardHost(chain_collection())
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
-        board = app.screen
-        assert isinstance(board, PledgeBoard)
+        board = app.board
         table = board.query_one("#pledge-table", DataTable)
         x = 0
         for key, column in table.columns.items():
@@ -150,8 +153,7 @@ async def test_the_cursor_stays_on_its_pledge_when_the_board_re_sorts():
     app = BoardHost(chain_collection())
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
-        board = app.screen
-        assert isinstance(board, PledgeBoard)
+        board = app.board
         await pilot.press("down")
         assert board.highlighted_event_id == "training-pledge"
         await pilot.press("S")
@@ -183,8 +185,7 @@ async def test_board_is_narrowed_to_the_query_result():
     app = BoardHost(collection, event_indexes=only_training, query_text="topic:training")
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
-        board = app.screen
-        assert isinstance(board, PledgeBoard)
+        board = app.board
         assert list(cells(board)) == ["training-pledge"]
         assert "query: topic:training" in heading(board)
 
@@ -213,8 +214,7 @@ async def test_hostile_pledge_text_is_literal_and_clicks_do_nothing():
     app = BoardHost(hostile_collection(), as_of=datetime.date(2020, 6, 1), query_text=HOSTILE)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
-        board = app.screen
-        assert isinstance(board, PledgeBoard)
+        board = app.board
         row = cells(board)["evil"]
         assert row["title"].startswith("[@click=app.screenshot('pwned.svg','/tmp')]click me[/]")
         assert "␛[2J" in row["title"] and "<U+202E>" in row["title"]
@@ -272,8 +272,7 @@ async def test_thousands_of_pledges_list_in_chunks_and_stay_responsive():
     app = BoardHost(many_pledges(1_200), as_of=datetime.date(2030, 1, 1))
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
-        board = app.screen
-        assert isinstance(board, PledgeBoard)
+        board = app.board
         table = board.query_one("#pledge-table", DataTable)
         # A new set of pledges is a full rebuild, as on opening: the first chunk is there
         # at once, the heading says the rest is coming.
@@ -299,8 +298,7 @@ async def test_a_theme_change_recolours_the_cells():
     async with app.run_test(size=(160, 50)) as pilot:
         app.theme = "textual-dark"
         await pilot.pause()
-        board = app.screen
-        assert isinstance(board, PledgeBoard)
+        board = app.board
         table = board.query_one("#pledge-table", DataTable)
         before = table.get_cell("pledge-funding", "overdue").spans
         app.theme = "textual-light"
