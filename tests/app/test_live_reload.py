@@ -233,3 +233,20 @@ async def test_a_log_deleted_and_recreated_is_followed(tmp_path: Path) -> None:
         log.write_text(first_text(4))
         await wait_for(pilot, lambda: panel(app) is None, "the panel to clear")
         assert len(app.timeline.shown) == 4
+
+
+async def test_watchline_poll_makes_the_app_poll(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WATCHLINE_POLL", "1")
+    log = tmp_path / "log.yaml"
+    log.write_text(first_text(3))
+    app = WatchlineApp([log], as_of=AS_OF, remember=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_app(pilot, app)
+        assert app.live.watcher is not None and app.live.watcher.mode == "poll"
+        save(log, first_text(3).replace("Event number 1\n", "Event number one\n"))
+        await wait_for(
+            pilot, lambda: app.collection.event("e01").title == "Event number one", "a poll"
+        )
+        assert "1 event changed." in notices(app)
