@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.export_sample import sample_selection
+from tests.cli.imported import load_imported
 from tui.cli import main
 from tui.formats.timelinejs import render_events
 from tui.importers.timelinejs import html_to_text, import_timelinejs
@@ -29,15 +30,6 @@ def timelinejs_dir(shared_dir: Path) -> Path:
     return folder
 
 
-def _load(path: Path):
-    from tui.model.loader import load_paths
-
-    result = load_paths([path])
-    assert [str(p) for p in result.problems] == []
-    assert result.collection is not None
-    return result.collection
-
-
 @pytest.mark.parametrize("name", REAL_FILES)
 def test_every_slide_of_a_real_file_becomes_an_event(
     name: str, timelinejs_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -47,7 +39,7 @@ def test_every_slide_of_a_real_file_becomes_an_event(
     out = tmp_path / "log.yaml"
     assert main(["import", "timelinejs", str(source), "-o", str(out)]) == 0
     assert "warning" not in capsys.readouterr().err
-    collection = _load(out)
+    collection = load_imported(out)
     assert len(collection.events) == len(slides)
     for event in collection.events:
         assert event.kind == "other"
@@ -60,7 +52,7 @@ def test_women_in_computing_keeps_links_intervals_and_the_title_slide(
 ) -> None:
     out = tmp_path / "women.yaml"
     out.write_text(import_timelinejs(timelinejs_dir / "women_in_computing.json").text, "utf-8")
-    collection = _load(out)
+    collection = load_imported(out)
     assert collection.title == "Women in Computing"
     assert (collection.description or "").startswith("In this sample timeline")
     ada = collection.event("ada-lovelace")
@@ -137,7 +129,7 @@ def test_numbers_empty_strings_groups_and_bce_years(tmp_path: Path) -> None:
     assert "No year" in result.warnings[1]
     out = tmp_path / "log.yaml"
     out.write_text(result.text, encoding="utf-8")
-    collection = _load(out)
+    collection = load_imported(out)
     assert [e.date.text for e in collection.events] == ["2012", "2012-01-03", "2013"]
     assert list(collection.topics) == ["primaries"]
     twice = collection.event("same-link-twice")
@@ -170,7 +162,7 @@ def test_export_then_import_gives_the_same_events(tmp_path: Path) -> None:
     exported.write_text(render_events(selection), encoding="utf-8")
     out = tmp_path / "back.yaml"
     out.write_text(import_timelinejs(exported).text, encoding="utf-8")
-    collection = _load(out)
+    collection = load_imported(out)
     original = sample_selection().collection
     before = {e.id: (e.title, e.date.lower, e.date.upper) for e in original.events}
     after = {e.id: (e.title, e.date.lower, e.date.upper) for e in collection.events}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.imported import load_imported
 from tui.cli import main
 from tui.importers.wapo import import_wapo
 
@@ -46,15 +47,6 @@ def sample_csv(wapo_dir: Path, tmp_path: Path) -> Path:
     return target
 
 
-def _load(path: Path):
-    from tui.model.loader import load_paths
-
-    result = load_paths([path])
-    assert [str(p) for p in result.problems] == []
-    assert result.collection is not None
-    return result.collection
-
-
 def test_sample_imports_to_a_log_that_loads_without_problems(
     sample_csv: Path, wapo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -71,7 +63,7 @@ def test_sample_imports_to_a_log_that_loads_without_problems(
     )
     assert code == 0
     assert "wrote 204 events" in capsys.readouterr().err
-    collection = _load(out)
+    collection = load_imported(out)
     assert len(collection.events) == 204
 
     negron = collection.event("wapo-2563")
@@ -144,7 +136,7 @@ def test_the_whole_database_imports_in_seconds_and_loads_clean(
     elapsed = time.perf_counter() - start
     assert code == 0
     assert elapsed < 10, f"import took {elapsed:.1f} s"
-    collection = _load(out)
+    collection = load_imported(out)
     assert len(collection.events) == 10430
 
     from tui.model.query import QueryEngine, parse_query
