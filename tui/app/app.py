@@ -23,7 +23,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from tui.app.live import LiveLog, keep_place
 from tui.app.loading import LoadedLog, load_log
 from tui.app.overlays import DetailOverlay, FacetsOverlay, JumpToDateScreen, ProblemsScreen
 from tui.app.settings import remember_theme, saved_theme
@@ -73,12 +72,13 @@ class WatchlineApp(App[None]):
     # Keys go to the timeline, never by default to the query input.
     AUTO_FOCUS = "#timeline"
     COMMANDS: ClassVar = App.COMMANDS | {watchline_commands}
-    HORIZONTAL_BREAKPOINTS: ClassVar = [
+    # Typed by Textual's App (a ClassVar there); annotating again upsets mypy.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
         (0, "-narrow"),
         (SPLIT_COLUMNS, "-medium"),
         (WIDE_COLUMNS, "-wide"),
     ]
-    VERTICAL_BREAKPOINTS: ClassVar = [(0, "-short"), (SPLIT_ROWS, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SPLIT_ROWS, "-tall")]  # noqa: RUF012
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="app.search"),
@@ -86,10 +86,7 @@ class WatchlineApp(App[None]):
         Binding("f", "facets", "Facets", id="app.facets"),
         Binding("c", "clear_query", "Clear", id="app.clear-query"),
         Binding("p", "pledges", "Pledges", id="app.pledges"),
-        Binding("e", "edit", "Edit this event in $EDITOR", show=False, id="edit"),
-        Binding("r", "rate", "Rate this pledge", show=False, id="app.rate"),
-        Binding("x", "dismiss_problems", "Dismiss problems", show=False, id="app.dismiss-problems"),
-        Binding("backspace", "back", "Back", show=False, id="app.back"),
+        Binding("backspace", "link_back", "Back", show=False, id="app.back"),
         Binding("escape", "escape", "Timeline", show=False, id="app.escape"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -105,13 +102,11 @@ class WatchlineApp(App[None]):
         read_only: bool = False,
         remember: bool = True,
         preload: Future[LoadedLog] | None = None,
-        watch: bool = True,
     ) -> None:
         """``paths`` are loaded in a thread; a ready ``collection`` (tests) skips loading.
 
         ``remember`` keeps the user's theme in their config dir (off for snapshots).
         ``preload`` is ``paths`` already being read (``tui.app.loading.start_loading``).
-        ``watch`` reloads the files when they change (``--no-watch`` turns it off).
         """
         super().__init__()
         self.paths = [Path(p) for p in paths]
@@ -128,7 +123,6 @@ class WatchlineApp(App[None]):
         self._remember = remember
         self._exit_code = 0
         self._preload = preload
-        self.live = LiveLog(self, self.paths, watch=watch)
         self._facets_timer: Timer | None = None
         self._detail_timer: Timer | None = None
 
@@ -170,7 +164,6 @@ class WatchlineApp(App[None]):
             self._install(self._given, event_labels(self._given), [])
         else:
             self.timeline.loading = True
-            self.live.before_load()
             self._load(self.paths)
 
     def _theme_changed(self, theme: Theme) -> None:
@@ -200,7 +193,6 @@ class WatchlineApp(App[None]):
             self._show_problems(problems)
             return
         self._install(collection, labels, problems, engine)
-        self.live.start()
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -239,17 +231,6 @@ class WatchlineApp(App[None]):
             self.notify(
                 f"{len(problems)} problems in the log; the first: {problems[0]}", severity="warning"
             )
-
-    def replace_collection(
-        self,
-        collection: Collection,
-        labels: EventLabels,
-        problems: list[str],
-        engine: QueryEngine | None = None,
-    ) -> None:
-        """Show a reloaded log in place of this one: same event, query and scroll place."""
-        with keep_place(self.timeline):
-            self._install(collection, labels, problems, engine)
 
     # -- the query ------------------------------------------------------------------------------
 
@@ -299,7 +280,7 @@ class WatchlineApp(App[None]):
 
     def _facet_panels(self) -> list[FacetPanel]:
         """The facet panels on show: the column at 120+ columns, or the overlay."""
-        panels = []
+        panels: list[FacetPanel] = []
         for screen in self.screen_stack:
             panels.extend(panel for panel in screen.query(FacetPanel) if panel.display)
         return panels
@@ -351,7 +332,9 @@ class WatchlineApp(App[None]):
 
     def _show_cursor_detail(self) -> None:
         self._detail_timer = None
-        self._show_detail(self.timeline.cursor)
+        timelines = self.query("#timeline").results(Timeline)
+        for timeline in timelines:  # none when the app is closing
+            self._show_detail(timeline.cursor)
 
     def _show_detail(self, event_index: int | None) -> None:
         if self.collection is None:
@@ -419,7 +402,7 @@ class WatchlineApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Over a modal screen only the keys that make sense there stay live.
-        if action in {"search", "jump_to_date", "facets", "pledges", "details", "edit", "rate"}:
+        if action in {"search", "jump_to_date", "facets", "pledges", "details"}:
             return len(self.screen_stack) == 1
         return True
 
@@ -432,8 +415,11 @@ class WatchlineApp(App[None]):
     def action_escape(self) -> None:
         self.timeline.focus()
 
-    def action_back(self) -> None:
-        """Return to the event before the last followed related link."""
+    def action_link_back(self) -> None:
+        """Return to the event before the last followed related link.
+
+        (Not ``action_back``: that name is Textual's own, for popping a screen.)
+        """
         while self.back_stack:
             if self.go_to_event(self.back_stack.pop()):
                 return
@@ -482,15 +468,6 @@ class WatchlineApp(App[None]):
             self.collection, self.as_of, self.timeline.shown, query_text=self._query_text
         )
         self.push_screen(board, chosen)
-
-    def action_edit(self) -> None:
-        self.live.edit_selected()
-
-    def action_rate(self) -> None:
-        self.live.rate_selected()
-
-    def action_dismiss_problems(self) -> None:
-        self.live.dismiss_problems()
 
     def action_help(self) -> None:
         from tui.app.screens.help import HelpScreen

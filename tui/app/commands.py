@@ -40,7 +40,7 @@ ACTIONS: tuple[PaletteAction, ...] = (
     PaletteAction("Jump to a date", "jump_to_date", "Go to the first event on or after a date (t)"),
     PaletteAction("Facets", "facets", "Filter by agency, topic, kind, person, year, status (f)"),
     PaletteAction("Details", "details", "Everything about the event under the cursor (enter)"),
-    PaletteAction("Back", "back", "Return along followed related links (backspace)"),
+    PaletteAction("Back", "link_back", "Return along followed related links (backspace)"),
     PaletteAction("Pledge board", "pledges", "Every pledge with its status (p)"),
     PaletteAction("Help", "help", "Keys and the query language (?)"),
     PaletteAction("First event", "first_event", "Go to the first event (g)"),

@@ -29,6 +29,37 @@ class LoadedLog:
     engine: QueryEngine | None
 
 
+class LoadProgress:
+    """How far the load under way has got, written by the loading thread, read by the app.
+
+    One per process (a served session is a process of its own). Plain attributes: a
+    reader may see a value one update old, never a torn one.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start over: a new load begins."""
+        self.done = 0
+        self.total = 0
+        self.stage = "reading"
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+    def describe(self, width: int = 20) -> str:
+        """A text bar for the header: "reading the log ████████░░░░░░░░░░░░  42%"."""
+        if self.stage != "reading":
+            return f"{self.stage} the events…"
+        share = min(1.0, self.done / self.total) if self.total else 0.0
+        filled = int(share * width)
+        return f"reading the log {'█' * filled}{'░' * (width - filled)} {share:4.0%}"
+
+
+LOAD_PROGRESS = LoadProgress()
+
+
 def load_log(paths: Sequence[Path], as_of: datetime.date) -> LoadedLog:
     """Read ``paths`` (the bundled log when empty) and index them for queries."""
     # Imported here, in the loading thread, while the main thread imports Textual.
@@ -36,9 +67,11 @@ def load_log(paths: Sequence[Path], as_of: datetime.date) -> LoadedLog:
     from tui.model.loader import load_paths
     from tui.model.query import QueryEngine
 
-    result = load_paths(list(paths) or [bundled_log()])
+    LOAD_PROGRESS.reset()
+    result = load_paths(list(paths) or [bundled_log()], LOAD_PROGRESS)
     problems = [str(problem) for problem in result.problems]
     collection = result.collection
+    LOAD_PROGRESS.stage = "indexing"
     engine = QueryEngine(collection, as_of) if collection is not None else None
     return LoadedLog(collection, problems, engine)
 

@@ -33,7 +33,7 @@ class DetailOverlay(ModalScreen[None]):
     # A modal screen hides the app's bindings: the ones that make sense here come back.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="overlay.close"),
-        Binding("backspace", "app.back", "Back", id="overlay.back"),
+        Binding("backspace", "app.link_back", "Back", id="overlay.back"),
     ]
 
     DEFAULT_CSS = """

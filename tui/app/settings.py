@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def save_settings(settings: dict[str, Any], path: Path | None = None) -> bool:
     return True
 
 
-def saved_theme(available: set[str] | dict[str, object], path: Path | None = None) -> str | None:
+def saved_theme(available: Container[str], path: Path | None = None) -> str | None:
     """The remembered theme if it is one of ``available``, else None."""
     theme = load_settings(path).get("theme")
     return theme if isinstance(theme, str) and theme in available else None

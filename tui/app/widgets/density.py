@@ -170,7 +170,8 @@ class DensityStrip(Widget):
     @work(thread=True, exclusive=True, group="density")
     def _count_in_thread(self, collection: Collection, shown: Sequence[int], width: int) -> None:
         result = _count(collection, shown, width, self._ramp)
-        self.app.call_from_thread(self._counted, collection, shown, width, result)
+        if self.app.is_running:  # the app may have closed while this counted
+            self.app.call_from_thread(self._counted, collection, shown, width, result)
 
     def _counted(
         self,
