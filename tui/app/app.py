@@ -23,7 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from tui.app.loading import LoadedLog, load_log
+from tui.app.loading import LOAD_PROGRESS, LoadedLog, load_log
 from tui.app.overlays import DetailOverlay, FacetsOverlay, JumpToDateScreen, ProblemsScreen
 from tui.app.settings import remember_theme, saved_theme
 from tui.app.widgets.density import DensityStrip
@@ -164,6 +164,8 @@ class WatchlineApp(App[None]):
             self._install(self._given, event_labels(self._given), [])
         else:
             self.timeline.loading = True
+            # A load past half a second shows how far it has got, in the header.
+            self.set_timer(0.5, self._start_load_progress)
             self._load(self.paths)
 
     def _theme_changed(self, theme: Theme) -> None:
@@ -180,6 +182,19 @@ class WatchlineApp(App[None]):
         collection = loaded.collection
         labels = event_labels(collection) if collection is not None else None
         self.call_from_thread(self._loaded, collection, labels, loaded.problems, loaded.engine)
+
+    def _start_load_progress(self) -> None:
+        if self.timeline.loading:
+            self._load_progress_timer = self.set_interval(0.1, self._show_load_progress)
+            self._show_load_progress()
+
+    def _show_load_progress(self) -> None:
+        if self.timeline.loading:
+            self.sub_title = LOAD_PROGRESS.describe()
+            return
+        self._load_progress_timer.stop()
+        if self.collection is None:
+            self.sub_title = ""  # the problems screen says what happened
 
     def _loaded(
         self,
