@@ -75,7 +75,6 @@ def save(path: Path, text: str) -> None:
 
 
 async def open_app(pilot: Pilot[None], app: WatchlineApp) -> None:
-    # Not workers.wait_for_complete(): the watcher is a worker that runs until the app ends.
     await wait_for(pilot, lambda: app.collection is not None, "the first load")
     await wait_for(pilot, lambda: app.live.watcher is not None, "the watcher")
     await pilot.pause(0.3)  # the watcher's first poll of the folder
@@ -250,3 +249,17 @@ async def test_watchline_poll_makes_the_app_poll(
             pilot, lambda: app.collection.event("e01").title == "Event number one", "a poll"
         )
         assert "1 event changed." in notices(app)
+
+
+async def test_watching_does_not_hold_up_waiting_for_workers(tmp_path: Path) -> None:
+    """Tests (and code) wait for the app's workers; the watcher runs all along, so it is none."""
+    log = tmp_path / "log.yaml"
+    log.write_text(first_text(3))
+    app = WatchlineApp([log], as_of=AS_OF, remember=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_app(pilot, app)
+        await asyncio.wait_for(app.workers.wait_for_complete(), 5)
+        task = app.live._task
+        assert task is not None and not task.done()
+    # The app has ended: the watch stops within a step of watchfiles (50 ms).
+    await asyncio.wait_for(asyncio.shield(task), 2)

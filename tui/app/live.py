@@ -193,13 +193,32 @@ class _Targets:
         return state
 
 
+class _StopFlag:
+    """A stop event that is also set once ``alive()`` turns false (the app has exited).
+
+    watchfiles only asks ``is_set()``; the app's end thus stops the watch within a
+    step even if nobody calls :meth:`FileWatcher.stop`.
+    """
+
+    def __init__(self, alive: Callable[[], bool] | None) -> None:
+        self._event = threading.Event()
+        self._alive = alive
+
+    def set(self) -> None:
+        self._event.set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set() or (self._alive is not None and not self._alive())
+
+
 class FileWatcher:
     """Calls ``on_change(paths)`` on the event loop when a loaded file changes.
 
     Run :meth:`run` as an async worker. It watches with ``watchfiles`` (debounced by
     :data:`DEBOUNCE_MS`) and falls back to polling every :data:`POLL_SECONDS` when
     notifications are unavailable (no inotify, the watch limit reached) or when
-    ``poll`` is set. :attr:`mode` says which one runs ("notify" or "poll").
+    ``poll`` is set. :attr:`mode` says which one runs ("notify" or "poll"). It stops
+    on :meth:`stop`, on cancellation, or once ``alive()`` returns False.
     """
 
     def __init__(
@@ -211,6 +230,7 @@ class FileWatcher:
         poll: bool | None = None,
         debounce_ms: int = DEBOUNCE_MS,
         poll_seconds: float = POLL_SECONDS,
+        alive: Callable[[], bool] | None = None,
     ) -> None:
         self._targets = _Targets.of(files, folders)
         self._on_change = on_change
@@ -218,7 +238,7 @@ class FileWatcher:
         self._debounce_ms = debounce_ms
         self._poll_seconds = poll_seconds
         # Checked by watchfiles' Rust thread every step: set it and the thread returns.
-        self._stop = threading.Event()
+        self._stop = _StopFlag(alive)
         self.mode = "poll" if self._poll else "notify"
         self.fallback_reason: str | None = None
 
@@ -355,6 +375,7 @@ class LiveLog:
         self._generation = 0
         self._quiet: set[str] = set()  # hashes of our own writes: announced already
         self.watcher: FileWatcher | None = None
+        self._task: asyncio.Task[None] | None = None
         self.last_reload_seconds: float | None = None
         self.reloads = 0
 
@@ -371,9 +392,28 @@ class LiveLog:
         if self.watcher is not None or not self.watch:
             return
         folders = [p for p in self.paths if p.is_dir()]
-        self.watcher = FileWatcher(self._watched(self.files), self._changed, folders=folders)
-        self.app.run_worker(self.watcher.run(), name="watch", group="watch", exit_on_error=False)
+        self.watcher = FileWatcher(
+            self._watched(self.files),
+            self._changed,
+            folders=folders,
+            alive=lambda: self.app.is_running,
+        )
+        # A task, not a Textual worker: it runs as long as the app does, and a worker that
+        # never completes would hang every `app.workers.wait_for_complete()`.
+        self._task = asyncio.get_running_loop().create_task(
+            self._watch(self.watcher), name="watchline-watch"
+        )
         self.reload(only_if_changed=True)
+
+    async def _watch(self, watcher: FileWatcher) -> None:
+        try:
+            await watcher.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # the timeline stays as it is; say that it stopped following
+            self.app.notify(
+                f"Stopped watching the log's files: {one_line(str(error))}", severity="warning"
+            )
 
     def _watched(self, files: Iterable[Path]) -> list[Path]:
         """The files to watch: those loaded, and every file PATH even while it is missing
