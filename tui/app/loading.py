@@ -64,15 +64,19 @@ def load_log(paths: Sequence[Path], as_of: datetime.date) -> LoadedLog:
     """Read ``paths`` (the bundled log when empty) and index them for queries."""
     # Imported here, in the loading thread, while the main thread imports Textual.
     from tui.model.bundled import bundled_log
+    from tui.model.fastload import paused_gc
     from tui.model.loader import load_paths
     from tui.model.query import QueryEngine
 
     LOAD_PROGRESS.reset()
-    result = load_paths(list(paths) or [bundled_log()], LOAD_PROGRESS)
-    problems = [str(problem) for problem in result.problems]
-    collection = result.collection
-    LOAD_PROGRESS.stage = "indexing"
-    engine = QueryEngine(collection, as_of) if collection is not None else None
+    # Loading and indexing make millions of objects and no garbage cycles; a collection
+    # pass would walk them all again and again (it halves a 100k-event load's time).
+    with paused_gc():
+        result = load_paths(list(paths) or [bundled_log()], LOAD_PROGRESS)
+        problems = [str(problem) for problem in result.problems]
+        collection = result.collection
+        LOAD_PROGRESS.stage = "indexing"
+        engine = QueryEngine(collection, as_of) if collection is not None else None
     return LoadedLog(collection, problems, engine)
 
 

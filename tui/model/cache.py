@@ -199,7 +199,10 @@ def _plain_dict(value: Any) -> Any:
 def _edtf(value: Any) -> Any:
     if value is None:
         return None
-    if not isinstance(value, EDTFDate) or parse_edtf(value.text) != value:
+    if type(value) is not EDTFDate:
+        raise _NotCacheable
+    again = parse_edtf(value.text)  # cached by text: usually the very same object
+    if again is not value and again != value:
         raise _NotCacheable  # a date whose text would not parse back to the same date
     return value.text
 
@@ -217,9 +220,10 @@ def _location(value: Any) -> Any:
 
 
 def _texts(value: Any) -> Any:
-    if type(value) is not tuple or not all(type(v) is str for v in value):
+    # The builder makes these tuples of text; json.dumps refuses anything not JSON.
+    if type(value) is not tuple:
         raise _NotCacheable
-    return list(value)
+    return value
 
 
 def _codec(hint: Any) -> _Codec:
@@ -262,20 +266,21 @@ def _class_codec(cls: type) -> tuple[Callable[[Any], Any], Callable[[Any, str], 
     hints = typing.get_type_hints(cls, localns={"EDTFDate": EDTFDate, "Decimal": Decimal})
     names = _FIELDS[cls]
     codecs = [_codec(hints[name]) for name in names]
-    encoders = [(name, encode) for name, (encode, _) in zip(names, codecs, strict=True)]
-    decoders = [decode for _, decode in codecs]
-    getters = [operator.attrgetter(name) for name in names]
+    getter = operator.attrgetter(*names)
+    # Plain fields (text, numbers, flags as the builder made them) are copied with no
+    # per-field call; json.dumps refuses anything that is not JSON (store gives up then).
+    special_encoders = [(i, fn) for i, (fn, _) in enumerate(codecs) if fn is not _plain]
 
     def encode(value: Any) -> list[Any]:
         if type(value) is not cls:
             raise _NotCacheable
-        return [
-            fn(get(value)) if fn is not None else _plain(get(value))
-            for (_, fn), get in zip(encoders, getters, strict=True)
-        ]
+        row = list(getter(value)) if len(names) > 1 else [getter(value)]
+        for i, fn in special_encoders:
+            row[i] = fn(row[i])
+        return row
 
     # Fields kept as they are (most of them) skip the call; the rest go through decoders.
-    special = [(i, fn) for i, fn in enumerate(decoders) if fn is not None]
+    special = [(i, fn) for i, (_, fn) in enumerate(codecs) if fn is not None]
 
     def decode(row: list[Any], file: str) -> Any:
         for i, fn in special:
@@ -322,7 +327,8 @@ def encode_part(part: Any) -> bytes:
             if not _defined_in(part, event_ids, registry, ref_id)
         ],
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8")
 
 
 def decode_part(payload: bytes, file: str, locator: Any) -> Any:
@@ -384,7 +390,7 @@ def store(key: str, part: Any) -> bool:
         return False
     try:
         payload = encode_part(part)
-    except (_NotCacheable, RecursionError, ValueError):
+    except (_NotCacheable, RecursionError, ValueError, TypeError):
         return False
     blob = _MAGIC + _mac(mac_key, key, payload) + payload
     try:
