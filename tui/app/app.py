@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
+from tui.app.live import LiveLog, keep_place
 from tui.app.loading import LOAD_PROGRESS, LoadedLog, load_log
 from tui.app.overlays import DetailOverlay, FacetsOverlay, JumpToDateScreen, ProblemsScreen
 from tui.app.settings import remember_theme, saved_theme
@@ -86,6 +87,9 @@ class WatchlineApp(App[None]):
         Binding("f", "facets", "Facets", id="app.facets"),
         Binding("c", "clear_query", "Clear", id="app.clear-query"),
         Binding("p", "pledges", "Pledges", id="app.pledges"),
+        Binding("e", "edit", "Edit this event in $EDITOR", show=False, id="edit"),
+        Binding("r", "rate", "Rate this pledge", show=False, id="app.rate"),
+        Binding("x", "dismiss_problems", "Dismiss problems", show=False, id="app.dismiss-problems"),
         Binding("backspace", "link_back", "Back", show=False, id="app.back"),
         Binding("escape", "escape", "Timeline", show=False, id="app.escape"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -102,11 +106,13 @@ class WatchlineApp(App[None]):
         read_only: bool = False,
         remember: bool = True,
         preload: Future[LoadedLog] | None = None,
+        watch: bool = True,
     ) -> None:
         """``paths`` are loaded in a thread; a ready ``collection`` (tests) skips loading.
 
         ``remember`` keeps the user's theme in their config dir (off for snapshots).
         ``preload`` is ``paths`` already being read (``tui.app.loading.start_loading``).
+        ``watch`` reloads the files when they change (``--no-watch`` turns it off).
         """
         super().__init__()
         self.paths = [Path(p) for p in paths]
@@ -125,6 +131,7 @@ class WatchlineApp(App[None]):
         self._preload = preload
         self._facets_timer: Timer | None = None
         self._detail_timer: Timer | None = None
+        self.live = LiveLog(self, self.paths, watch=watch)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -166,6 +173,7 @@ class WatchlineApp(App[None]):
             self.timeline.loading = True
             # A load past half a second shows how far it has got, in the header.
             self.set_timer(0.5, self._start_load_progress)
+            self.live.before_load()
             self._load(self.paths)
 
     def _theme_changed(self, theme: Theme) -> None:
@@ -208,6 +216,7 @@ class WatchlineApp(App[None]):
             self._show_problems(problems)
             return
         self._install(collection, labels, problems, engine)
+        self.live.start()
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -246,6 +255,17 @@ class WatchlineApp(App[None]):
             self.notify(
                 f"{len(problems)} problems in the log; the first: {problems[0]}", severity="warning"
             )
+
+    def replace_collection(
+        self,
+        collection: Collection,
+        labels: EventLabels,
+        problems: list[str],
+        engine: QueryEngine | None = None,
+    ) -> None:
+        """Show a reloaded log in place of this one: same event, query and scroll place."""
+        with keep_place(self.timeline):
+            self._install(collection, labels, problems, engine)
 
     # -- the query ------------------------------------------------------------------------------
 
@@ -417,7 +437,7 @@ class WatchlineApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Over a modal screen only the keys that make sense there stay live.
-        if action in {"search", "jump_to_date", "facets", "pledges", "details"}:
+        if action in {"search", "jump_to_date", "facets", "pledges", "details", "edit", "rate"}:
             return len(self.screen_stack) == 1
         return True
 
@@ -483,6 +503,15 @@ class WatchlineApp(App[None]):
             self.collection, self.as_of, self.timeline.shown, query_text=self._query_text
         )
         self.push_screen(board, chosen)
+
+    def action_edit(self) -> None:
+        self.live.edit_selected()
+
+    def action_rate(self) -> None:
+        self.live.rate_selected()
+
+    def action_dismiss_problems(self) -> None:
+        self.live.dismiss_problems()
 
     def action_help(self) -> None:
         from tui.app.screens.help import HelpScreen
