@@ -19,7 +19,7 @@ import subprocess
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.model.text import one_line
 
@@ -148,7 +148,7 @@ def editor_command(
 
 
 @contextlib.contextmanager
-def suspended(app: App[object]) -> Iterator[None]:
+def suspended(app: App[Any]) -> Iterator[None]:
     """Hand the terminal to a child program: ``App.suspend`` on a real terminal.
 
     A headless app (tests) has no terminal to hand over, so the child just runs.
@@ -161,7 +161,7 @@ def suspended(app: App[object]) -> Iterator[None]:
         yield
 
 
-def open_editor(app: App[object], file: str, line: int | None) -> bool:
+def open_editor(app: App[Any], file: str, line: int | None) -> bool:
     """Run the editor on ``file`` at ``line`` with the app suspended; True if it ran.
 
     Every failure is a notification, never a traceback: no editor, an editor that is not

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tui.app.widgets.problems_panel import ProblemsPanel
 from tui.app.widgets.timeline import EventLabels, Timeline, event_labels
@@ -365,7 +365,7 @@ class LiveLog:
     keeps the hashes and explicit reloads (after the editor, after a rating) but no watcher.
     """
 
-    def __init__(self, app: App[object], paths: Sequence[Path], *, watch: bool = True) -> None:
+    def __init__(self, app: App[Any], paths: Sequence[Path], *, watch: bool = True) -> None:
         self.app = app
         self.paths = [Path(p) for p in paths]
         self.watch = watch
@@ -608,7 +608,7 @@ class LiveLog:
         return True
 
 
-def selected_event(app: App[object]) -> Event | None:
+def selected_event(app: App[Any]) -> Event | None:
     """The event under the timeline's cursor in ``app`` (None when none is shown)."""
     collection: Collection | None = getattr(app, "collection", None)
     if not app.screen_stack:
