@@ -27,6 +27,7 @@ import datetime
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -278,6 +279,7 @@ def generate(count: int, out: Path) -> Path:
 
 
 def main() -> int:
+    """Run every measurement and print (and with --out, write) the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 100k-event log")
     parser.add_argument("--out", type=Path, help="write the table here (Markdown)")
@@ -286,6 +288,13 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="watchline-bench-"))
+    try:
+        return _measure(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # caches and generated logs: 100+ MB
+
+
+def _measure(args: argparse.Namespace, work: Path) -> int:
     logs_dir = args.logs or work
     logs_dir.mkdir(parents=True, exist_ok=True)
     header = machine()
