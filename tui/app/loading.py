@@ -83,6 +83,10 @@ def load_log(paths: Sequence[Path], as_of: datetime.date) -> LoadedLog:
 def start_loading(paths: Sequence[Path], as_of: datetime.date) -> Future[LoadedLog]:
     """:func:`load_log` in a daemon thread; the future holds its result or its exception."""
     future: Future[LoadedLog] = Future()
+    # The fast YAML parser must be first imported on the main thread (see
+    # tui.model.fastload): importing it in this short-lived thread would crash a later
+    # reload in another one.
+    import yaml_rs  # noqa: F401
 
     def run() -> None:
         if not future.set_running_or_notify_cancel():

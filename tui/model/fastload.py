@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import gc
 import re
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -36,6 +38,14 @@ from tui.model.loader import (
     FilePart,
     LazyLocator,
 )
+
+# yaml-rs 0.1.6 crashes the interpreter (SIGSEGV) when it is used after the thread that
+# first imported it has ended: import it in a worker that then exits, use it in another
+# thread, and Python dies. So it is imported here, and this module only uses it when that
+# import happened on the main thread (or earlier); otherwise the exact parser reads the
+# file: slower, never fatal. `watchline` imports it on the main thread at start-up.
+_YAML_RS_USABLE = "yaml_rs" in sys.modules or threading.current_thread() is threading.main_thread()
+import yaml_rs  # noqa: E402
 
 __all__ = ["build_fast", "needs_exact_parser", "parse_fast", "paused_gc"]
 
@@ -105,8 +115,8 @@ def parse_fast(text: str) -> Any | None:
     duplicate key, alias overuse or deep nesting is a refusal (the ruamel path then
     reports it with its position).
     """
-    import yaml_rs
-
+    if not _YAML_RS_USABLE:
+        return None
     limits = yaml_rs.AliasLimits(
         max_total_replayed_events=MAX_ALIAS_EXPANSION,
         max_replay_stack_depth=MAX_DEPTH,
