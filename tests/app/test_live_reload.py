@@ -148,7 +148,11 @@ async def test_a_broken_save_shows_its_problems_and_keeps_the_timeline_until_fix
         await wait_for(pilot, lambda: panel(app) is None, "the panel to clear")
         assert app.collection is not shown
         assert app.collection.event("e04").title == "Event number four"
-        assert any(n.startswith("The log loads again") for n in notices(app))
+        await wait_for(
+            pilot,
+            lambda: any(n.startswith("The log loads again") for n in notices(app)),
+            "the notice",
+        )
 
 
 async def test_the_problems_panel_can_be_dismissed_and_shows_control_characters_safely(
@@ -248,7 +252,7 @@ async def test_watchline_poll_makes_the_app_poll(
         await wait_for(
             pilot, lambda: app.collection.event("e01").title == "Event number one", "a poll"
         )
-        assert "1 event changed." in notices(app)
+        await wait_for(pilot, lambda: "1 event changed." in notices(app), "the notice")
 
 
 async def test_watching_does_not_hold_up_waiting_for_workers(tmp_path: Path) -> None:
