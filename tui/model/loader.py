@@ -1316,9 +1316,8 @@ def _merge(parts: list[FilePart], problems: list[Problem]) -> Collection:
         topics={k: v[0] for k, v in registries["topics"].items()},
         sources={k: v[0] for k, v in registries["sources"].items()},
         kinds={k: v[0] for k, v in registries["kinds"].items()},
-        events=events,
+        events=events,  # put in timeline order, and indexed, by Collection itself
     )
-    collection.sort_events()
     return collection
 
 
