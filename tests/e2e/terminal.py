@@ -19,9 +19,21 @@ import pyte
 REPO = Path(__file__).resolve().parents[2]
 
 
+def installed_watchline() -> str | None:
+    """The ``watchline`` console script of the environment running the tests, if any.
+
+    ``.venv/bin/python -m pytest`` does not put ``.venv/bin`` on PATH, so look beside the
+    interpreter first, then on PATH.
+    """
+    beside = Path(sys.executable).with_name("watchline")
+    if beside.is_file():
+        return str(beside)
+    return shutil.which("watchline")
+
+
 def watchline_command() -> list[str]:
     """The installed command, or ``python -m tui`` from the checkout when none is installed."""
-    installed = shutil.which("watchline")
+    installed = installed_watchline()
     return [installed] if installed else [sys.executable, "-m", "tui"]
 
 

@@ -5,13 +5,14 @@ Each test starts the program once and stays well under ten seconds.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.terminal import Terminal
+from tests.e2e.terminal import Terminal, installed_watchline
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +39,14 @@ def counts(text: str) -> tuple[int, int]:
     match = COUNT.search(text)
     assert match, text
     return int(match.group(1)), int(match.group(2))
+
+
+def test_ci_drives_the_installed_command() -> None:
+    """In CI (the README's test command installs the package) these tests must run the
+    console script users get, not a stand-in from the checkout."""
+    if not os.environ.get("CI"):
+        pytest.skip("outside CI, the tests fall back to `python -m tui` when not installed")
+    assert installed_watchline() is not None
 
 
 def test_the_first_screen_shows_the_bundled_timeline(terminals: list[Terminal]) -> None:
