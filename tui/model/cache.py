@@ -31,7 +31,7 @@ import tempfile
 import threading
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -269,7 +269,9 @@ def _class_codec(cls: type) -> tuple[Callable[[Any], Any], Callable[[Any, str], 
     getter = operator.attrgetter(*names)
     # Plain fields (text, numbers, flags as the builder made them) are copied with no
     # per-field call; json.dumps refuses anything that is not JSON (store gives up then).
-    special_encoders = [(i, fn) for i, (fn, _) in enumerate(codecs) if fn is not _plain]
+    special_encoders = [
+        (i, fn) for i, (fn, _) in enumerate(codecs) if fn is not None and fn is not _plain
+    ]
 
     def encode(value: Any) -> list[Any]:
         if type(value) is not cls:
@@ -315,7 +317,7 @@ def encode_part(part: Any) -> bytes:
         "description": part.description,
         "registries": {
             name: [
-                [entry_id, _class_codec(type(obj))[0](obj), list(path)]
+                [entry_id, _class_codec(typing.cast(Hashable, type(obj)))[0](obj), list(path)]
                 for entry_id, (obj, path) in entries.items()
             ]
             for name, entries in part.registries.items()

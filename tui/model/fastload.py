@@ -132,7 +132,7 @@ def parse_fast(text: str) -> Any | None:
         return None
 
 
-class _CountedEvents(list):  # type: ignore[type-arg]
+class _CountedEvents(list[Any]):
     """The events list, reporting how far the builder has gone through it.
 
     The builder is one call with no progress of its own; on a 100k-event log it is the

@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from tui.model.format import (
     CURRENCIES,
@@ -503,7 +503,8 @@ class _TreeBuilder:
             return
         # This node is the value of the waiting key.
         if not frame.skip:
-            frame.value[frame.key] = value  # type: ignore[index]
+            # A waiting key means this frame is a mapping.
+            cast("dict[str, Any]", frame.value)[frame.key] = value
             frame.keys[frame.key] = (*frame.key_at, line, col)
         frame.key = None
         frame.skip = False
@@ -1305,10 +1306,9 @@ def _merge(parts: list[FilePart], problems: list[Problem]) -> Collection:
                     f"unknown {noun} {_quote(ref_id)}{hint} (not in {where})",
                 )
             )
-    first = parts[0]
     titles = [part.title for part in parts if part.title]
     collection = Collection(
-        title=titles[0] if titles else first.file,
+        title=titles[0] if titles else parts[0].file,
         description=next((p.description for p in parts if p.description), None),
         files=tuple(Path(part.file) for part in parts),
         agencies={k: v[0] for k, v in registries["agencies"].items()},
