@@ -24,7 +24,7 @@ from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from tui.app.live import LiveLog, keep_place
-from tui.app.loading import LOAD_PROGRESS, LoadedLog, load_log
+from tui.app.loading import LOAD_PROGRESS, LoadedLog, read_log
 from tui.app.overlays import DetailOverlay, FacetsOverlay, JumpToDateScreen, ProblemsScreen
 from tui.app.settings import remember_theme, saved_theme
 from tui.app.widgets.density import DensityStrip
@@ -186,10 +186,23 @@ class WatchlineApp(App[None]):
     def _load(self, paths: list[Path]) -> None:
         # The first load may have started before Textual was imported (browse.run).
         preload, self._preload = self._preload, None
-        loaded = preload.result() if preload is not None else load_log(paths, self.as_of)
+        loaded = preload.result() if preload is not None else read_log(paths)
         collection = loaded.collection
-        labels = event_labels(collection) if collection is not None else None
-        self.call_from_thread(self._loaded, collection, labels, loaded.problems, loaded.engine)
+        if collection is None:
+            self.call_from_thread(self._loaded, None, None, loaded.problems)
+            return
+        labels = event_labels(collection)
+        if self._initial_query.strip():
+            # A --filter must hold before the user sees a list: wait for the indexes.
+            engine = loaded.wait_for_engine(self.as_of)
+            self.call_from_thread(self._loaded, collection, labels, loaded.problems, engine)
+            return
+        # No query to apply: every event shows, which needs no index. Draw them now and
+        # run the query (whatever the user has typed meanwhile) once the engine is built.
+        self.call_from_thread(self._loaded, collection, labels, loaded.problems, None, True)
+        engine = loaded.wait_for_engine(self.as_of)
+        if engine is not None:
+            self.call_from_thread(self._engine_ready, collection, engine)
 
     def _start_load_progress(self) -> None:
         if self.timeline.loading:
@@ -210,13 +223,24 @@ class WatchlineApp(App[None]):
         labels: EventLabels | None,
         problems: list[str],
         engine: QueryEngine | None = None,
+        indexing: bool = False,
     ) -> None:
         self.timeline.loading = False
         if collection is None or labels is None:
             self._show_problems(problems)
             return
-        self._install(collection, labels, problems, engine)
+        self._install(collection, labels, problems, engine, indexing=indexing)
         self.live.start()
+
+    def _engine_ready(self, collection: Collection, engine: QueryEngine) -> None:
+        """The indexes of ``collection`` are built: run the query typed so far, count facets."""
+        if self.collection is not collection or self.engine is not None:
+            return  # a reload replaced the log meanwhile (with its own engine)
+        if not self.query("#timeline"):
+            return  # the app is closing
+        self.engine = engine
+        self.query_bar.show_indexing(False)
+        self._apply_query(self.query_bar.text, initial=True)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -239,14 +263,29 @@ class WatchlineApp(App[None]):
         labels: EventLabels,
         problems: list[str],
         engine: QueryEngine | None = None,
+        *,
+        indexing: bool = False,
     ) -> None:
-        """Show ``collection``; ``engine`` is its query engine when already built (in a thread)."""
+        """Show ``collection``; ``engine`` is its query engine when already built (in a thread).
+
+        ``indexing``: the engine is still being built elsewhere (see :meth:`_engine_ready`);
+        meanwhile every event shows, the query bar says so and keeps what is typed.
+        """
         self.collection = collection
-        self.engine = engine if engine is not None else QueryEngine(collection, self.as_of)
+        if engine is None and not indexing:
+            engine = QueryEngine(collection, self.as_of)
+        self.engine = engine
         self.sub_title = one_line(collection.title)
         self.problems = problems
         self.timeline.set_collection(collection, labels)
-        self._apply_query(self.query_bar.text, initial=True)
+        if engine is None:
+            self.query_bar.show_indexing(True)
+            self.query_bar.show_count(len(collection.events), len(collection.events))
+            self._refresh_density()
+            self._refresh_facets()
+        else:
+            self.query_bar.show_indexing(False)
+            self._apply_query(self.query_bar.text, initial=True)
         # While loading, the timeline could not take focus; it is where the keys go
         # (unless the user already pressed / to type a query).
         if self.focused is None:
@@ -308,10 +347,13 @@ class WatchlineApp(App[None]):
         )
 
     def _refresh_facets(self) -> None:
-        if self.engine is None:
+        if self.collection is None:
             return
         for panel in self._facet_panels():
-            panel.refresh_counts(self.engine, self._query)
+            if self.engine is None:
+                panel.show_indexing()  # the counts follow in _engine_ready
+            else:
+                panel.refresh_counts(self.engine, self._query)
 
     def _facet_panels(self) -> list[FacetPanel]:
         """The facet panels on show: the column at 120+ columns, or the overlay."""
@@ -475,6 +517,8 @@ class WatchlineApp(App[None]):
 
     def action_facets(self) -> None:
         if self.engine is None:
+            if self.collection is not None:
+                self.notify("The facets are being counted: a moment, please.")
             return
         if self.layout_mode == "wide":
             for panel in self.query("#facets").results(FacetPanel):

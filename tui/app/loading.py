@@ -23,11 +23,26 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class LoadedLog:
-    """What the app needs once the files are read: the events, any problems, the engine."""
+    """What the app needs once the files are read: the events, any problems, the engine.
+
+    ``engine`` is None while the query engine is still being built after the events were
+    handed over (:func:`start_loading`): ``engine_future`` then resolves to it. The
+    timeline can be drawn from the collection alone, so it need not wait for the indexes.
+    """
 
     collection: Collection | None
     problems: list[str]
     engine: QueryEngine | None
+    engine_future: Future[QueryEngine] | None = None
+
+    def wait_for_engine(self, as_of: datetime.date) -> QueryEngine | None:
+        """The query engine: the one given, the one being built, or one built here."""
+        if self.engine is None and self.collection is not None:
+            if self.engine_future is not None:
+                self.engine = self.engine_future.result()
+            else:
+                self.engine = index_log(self.collection, as_of)
+        return self.engine
 
 
 class LoadProgress:
@@ -61,32 +76,50 @@ class LoadProgress:
 LOAD_PROGRESS = LoadProgress()
 
 
-def load_log(paths: Sequence[Path], as_of: datetime.date) -> LoadedLog:
-    """Read ``paths`` (the bundled log when empty) and index them for queries."""
+def read_log(paths: Sequence[Path]) -> LoadedLog:
+    """Read ``paths`` (the bundled log when empty), without building the query engine."""
     # Imported here, in the loading thread, while the main thread imports Textual.
     from tui.model.bundled import bundled_log
     from tui.model.fastload import paused_gc
     from tui.model.loader import load_paths
-    from tui.model.query import QueryEngine
 
     LOAD_PROGRESS.reset()
-    # Loading and indexing make millions of objects and no garbage cycles; a collection
-    # pass would walk them all again and again (it halves a 100k-event load's time).
+    # Loading makes millions of objects and no garbage cycles; a collection pass would
+    # walk them all again and again (it halves a 100k-event load's time).
     with paused_gc():
         result = load_paths(list(paths) or [bundled_log()], LOAD_PROGRESS)
-        problems = [str(problem) for problem in result.problems]
-        collection = result.collection
-        LOAD_PROGRESS.stage = "indexing"
-        engine = QueryEngine(collection, as_of) if collection is not None else None
-    # The log and its indexes live as long as the app: keep the collector from walking
-    # them on every full pass (at 100k events a pass took hundreds of milliseconds and
-    # landed on random keystrokes). They are freed by reference counting when replaced.
+    # The log lives as long as the app: keep the collector from walking it on every full
+    # pass (at 100k events a pass took hundreds of milliseconds and landed on random
+    # keystrokes). It is freed by reference counting when replaced.
     gc.freeze()
-    return LoadedLog(collection, problems, engine)
+    return LoadedLog(result.collection, [str(problem) for problem in result.problems], None)
+
+
+def index_log(collection: Collection, as_of: datetime.date) -> QueryEngine:
+    """Build the query engine's indexes for ``collection`` (seconds on 100k events)."""
+    from tui.model.fastload import paused_gc
+    from tui.model.query import QueryEngine
+
+    LOAD_PROGRESS.stage = "indexing"
+    with paused_gc():
+        engine = QueryEngine(collection, as_of)
+    gc.freeze()  # as in read_log: the indexes live as long as the log
+    return engine
+
+
+def load_log(paths: Sequence[Path], as_of: datetime.date) -> LoadedLog:
+    """Read ``paths`` (the bundled log when empty) and index them for queries."""
+    loaded = read_log(paths)
+    loaded.wait_for_engine(as_of)
+    return loaded
 
 
 def start_loading(paths: Sequence[Path], as_of: datetime.date) -> Future[LoadedLog]:
-    """:func:`load_log` in a daemon thread; the future holds its result or its exception."""
+    """:func:`read_log` in a daemon thread, then :func:`index_log` in the same thread.
+
+    The future resolves as soon as the events are read, with ``engine_future`` set: the
+    app draws the timeline while the indexes are built.
+    """
     future: Future[LoadedLog] = Future()
     # The fast YAML parser must be first imported on the main thread (see
     # tui.model.fastload): importing it in this short-lived thread would crash a later
@@ -96,10 +129,22 @@ def start_loading(paths: Sequence[Path], as_of: datetime.date) -> Future[LoadedL
     def run() -> None:
         if not future.set_running_or_notify_cancel():
             return
+        engine: Future[QueryEngine] = Future()
+        engine.set_running_or_notify_cancel()
         try:
-            future.set_result(load_log(paths, as_of))
+            loaded = read_log(paths)
         except BaseException as error:  # handed to the app's worker, which reports it
             future.set_exception(error)
+            return
+        # The events go to the app now (it draws them); the indexes follow.
+        loaded.engine_future = engine if loaded.collection is not None else None
+        future.set_result(loaded)
+        if loaded.collection is None:
+            return
+        try:
+            engine.set_result(index_log(loaded.collection, as_of))
+        except BaseException as error:
+            engine.set_exception(error)
 
     threading.Thread(target=run, name="watchline-load", daemon=True).start()
     return future

@@ -128,6 +128,13 @@ class FacetPanel(OptionList):
         """Count every facet's values under ``query`` and redraw, keeping the highlighted row."""
         self.set_counts(engine.all_facet_counts(query, [facet for facet, _ in FACETS]))
 
+    def show_indexing(self) -> None:
+        """A placeholder while the log's indexes are built (the counts need them)."""
+        self._values = {}
+        self._rows = [_Row("none", "")]
+        prompt = Content.styled("counting the facets… (indexing the log)", self._style("more"))
+        self.set_options([Option(prompt, disabled=True)])
+
     def set_counts(self, values: dict[str, list[FacetValue]]) -> None:
         """Show counts already computed (by facet name) and redraw."""
         self._values = values

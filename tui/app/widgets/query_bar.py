@@ -69,6 +69,7 @@ class QueryBar(Widget):
     def __init__(self, query: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._initial = query
+        self._indexing = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="query-line"):
@@ -101,10 +102,18 @@ class QueryBar(Widget):
         self.input.focus()
         self.input.cursor_position = len(self.input.value)
 
+    def show_indexing(self, indexing: bool) -> None:
+        """Whether the log's indexes are still being built (queries wait for them)."""
+        self._indexing = indexing
+
     def show_count(self, shown: int, total: int) -> None:
         """The query is good: show how many events it keeps, clear any error."""
         self.remove_class("-error")
-        self.query_one("#query-count", Static).update(Content(events_count(shown, total)))
+        count = events_count(shown, total)
+        if self._indexing:
+            # What is typed meanwhile is kept and runs as soon as the indexes are there.
+            count = f"{count} · indexing…"
+        self.query_one("#query-count", Static).update(Content(count))
         self.query_one("#query-error", Static).update("")
 
     def show_error(self, text: str, message: str, start: int, end: int) -> None:
