@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import compress, islice, pairwise
+from operator import ne
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -76,6 +78,13 @@ class EventLabels:
     date_width: int
     # The heading each event sits under, as year * 13 + month (month 0: under the year only).
     groups: list[int]
+    # Where ``groups`` changes: the indexes i with groups[i] != groups[i - 1] (a few
+    # hundred even at 100k events), so a filtered list is cut into runs by bisection.
+    group_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.group_starts:
+            self.group_starts = group_starts(self.groups)
 
 
 def short_agency_name(collection: Collection, agency_id: str) -> str:
@@ -119,6 +128,11 @@ def event_groups(collection: Collection) -> list[int]:
     return [_group(event) for event in collection.events]
 
 
+def group_starts(groups: Sequence[int]) -> list[int]:
+    """The indexes where :func:`event_groups` changes value (see :class:`EventLabels`)."""
+    return list(compress(range(1, len(groups)), map(ne, groups, islice(groups, 1, None))))
+
+
 def build_rows(
     collection: Collection, shown: Sequence[int], groups: Sequence[int] | None = None
 ) -> tuple[list[tuple[int, int]], list[int]]:
@@ -130,7 +144,7 @@ def build_rows(
     under their year (first, since they sort by their first day). ``groups`` is
     :func:`event_groups` when already known (it runs on every keystroke of a search).
     """
-    layout = _build_rows(collection, shown, groups)
+    layout = _build_rows(collection, list(shown), groups)
     return [_decode(row) for row in layout.rows], layout.event_rows
 
 
@@ -153,35 +167,45 @@ class _RowLayout:
 
 
 def _build_rows(
-    collection: Collection, shown: Sequence[int], groups: Sequence[int] | None
+    collection: Collection,
+    shown: list[int],
+    groups: Sequence[int] | None,
+    starts: Sequence[int] | None = None,
 ) -> _RowLayout:
-    # One pass, appending to local lists: 100k events in a few tens of milliseconds.
+    # ``shown`` ascends, and the events of the collection fall into a few hundred runs
+    # under one heading (``starts``): bisecting the run starts into ``shown`` cuts it into
+    # its runs, and each run is one slice, not one Python step per event (98k results:
+    # 11 -> about 2 ms; this runs on every keystroke of a search).
     if groups is None:
         groups = event_groups(collection)
+    if starts is None:
+        starts = group_starts(groups)
     rows: list[int] = []
     event_rows: list[int] = []
     heading_rows: list[int] = []
     year_rows: list[int] = []
-    add_row = rows.append
-    add_event_row = event_rows.append
+    count = len(shown)
+    cuts = sorted({0, count, *(bisect_left(shown, start) for start in starts)})
     year = -1
     group = -1  # the open heading: year * 13 (no month open) or year * 13 + month
-    for index in shown:
-        event_group = groups[index]
+    # A cut between two events under the same heading is harmless: no heading is added.
+    for begin, end in pairwise(cuts):
+        event_group = groups[shown[begin]]
         if event_group != group:
             event_year, month = divmod(event_group, 13)
             if event_year != year:
                 year_rows.append(len(rows))
                 heading_rows.append(len(rows))
                 group = event_year * 13
-                add_row(-1 - group)
+                rows.append(-1 - group)
                 year = event_year
             if month and event_group != group:
                 heading_rows.append(len(rows))
-                add_row(-1 - event_group)
+                rows.append(-1 - event_group)
                 group = event_group
-        add_event_row(len(rows))
-        add_row(index)
+        first = len(rows)
+        rows.extend(shown[begin:end])
+        event_rows.extend(range(first, first + end - begin))
     return _RowLayout(rows, event_rows, heading_rows, year_rows)
 
 
@@ -343,8 +367,11 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         if self._collection is None:
             return
         self._shown = list(indexes)
-        groups = self._labels.groups if self._labels is not None else None
-        layout = _build_rows(self._collection, self._shown, groups)
+        labels = self._labels
+        if labels is None:
+            layout = _build_rows(self._collection, self._shown, None)
+        else:
+            layout = _build_rows(self._collection, self._shown, labels.groups, labels.group_starts)
         self._rows, self._event_rows = layout.rows, layout.event_rows
         self._heading_rows, self._year_rows = layout.heading_rows, layout.year_rows
         self._strips.clear()
