@@ -1,0 +1,146 @@
+"""A large log's start: the timeline before the query engine, and the rows it rebuilds.
+
+The app draws the events as soon as they are read and runs the query once the engine's
+indexes arrive (see ``WatchlineApp._engine_ready``); the timeline's rows are cut into
+runs under one heading (``_build_rows``), checked here against a plain per-event loop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tests.app.conftest import AS_OF, sample_collection
+from tui.app.app import WatchlineApp
+from tui.app.loading import LoadedLog
+from tui.app.widgets.facets import FacetPanel
+from tui.app.widgets.timeline import _build_rows, group_starts
+from tui.model.log import Collection
+from tui.model.query import QueryEngine
+
+pytestmark = pytest.mark.anyio
+
+WAIT_SECONDS = 10
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.02)
+    return True
+
+
+def preloaded(collection: Collection) -> tuple[Future[LoadedLog], Future[QueryEngine]]:
+    """A load whose events are read and whose engine the test hands over when it likes."""
+    engine: Future[QueryEngine] = Future()
+    engine.set_running_or_notify_cancel()
+    loaded: Future[LoadedLog] = Future()
+    loaded.set_result(LoadedLog(collection, [], None, engine))
+    return loaded, engine
+
+
+def count_text(app: WatchlineApp) -> str:
+    return str(app.query_one("#query-count", Static).render())
+
+
+async def test_the_events_show_before_the_engine_and_typing_waits_for_it() -> None:
+    collection = sample_collection()
+    loaded, engine = preloaded(collection)
+    kind = collection.events[0].kind
+    app = WatchlineApp(preload=loaded, as_of=AS_OF, remember=False, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await wait_until(pilot, lambda: app.collection is not None)
+        await pilot.pause()
+        assert app.engine is None
+        assert app.timeline.shown == list(range(len(collection.events)))
+        assert "indexing…" in count_text(app)
+        assert await wait_until(pilot, lambda: bool(app.query(FacetPanel)))
+        await pilot.pause()
+        panel = app.query_one(FacetPanel)
+        assert panel.option_count == 1
+        assert "indexing" in str(panel.get_option_at_index(0).prompt)
+        await pilot.press("slash", *f"kind:{kind}")
+        await pilot.pause()
+        # Typed while indexing: kept in the bar, not yet applied.
+        assert app.query_bar.text == f"kind:{kind}"
+        assert len(app.timeline.shown) == len(collection.events)
+        engine.set_result(QueryEngine(collection, AS_OF))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        expected = [i for i, event in enumerate(collection.events) if event.kind == kind]
+        assert app.timeline.shown == expected
+        assert len(expected) < len(collection.events)
+        assert "indexing" not in count_text(app)
+        assert panel.option_count > 1
+
+
+async def test_a_filter_given_at_start_waits_for_the_engine() -> None:
+    collection = sample_collection()
+    loaded, engine = preloaded(collection)
+    kind = collection.events[0].kind
+    app = WatchlineApp(
+        preload=loaded, query=f"kind:{kind}", as_of=AS_OF, remember=False, watch=False
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        # No list is shown until it is the filtered one.
+        assert app.collection is None
+        assert app.timeline.shown == []
+        engine.set_result(QueryEngine(collection, AS_OF))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        expected = [i for i, event in enumerate(collection.events) if event.kind == kind]
+        assert app.timeline.shown == expected
+
+
+def reference_rows(shown: list[int], groups: list[int]) -> tuple[list[int], list[int]]:
+    """The rows as the timeline first built them: one step per event."""
+    rows: list[int] = []
+    event_rows: list[int] = []
+    year = group = -1
+    for index in shown:
+        event_group = groups[index]
+        if event_group != group:
+            event_year, month = divmod(event_group, 13)
+            if event_year != year:
+                group = event_year * 13
+                rows.append(-1 - group)
+                year = event_year
+            if month and event_group != group:
+                rows.append(-1 - event_group)
+                group = event_group
+        event_rows.append(len(rows))
+        rows.append(index)
+    return rows, event_rows
+
+
+# Headings as the timeline keys them: year * 13 + month, month 0 for a year alone. Runs
+# repeat and interleave as coarse dates ("2017", "201X") do among dated events.
+group_values = st.builds(
+    lambda year, month: year * 13 + month, st.integers(2015, 2018), st.integers(0, 12)
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(group_values, max_size=60), st.data())
+def test_rows_cut_into_runs_match_a_per_event_build(groups: list[int], data: st.DataObject) -> None:
+    groups.sort(key=lambda group: group // 13)  # events come in year order
+    shown = sorted(data.draw(st.sets(st.integers(0, max(len(groups) - 1, 0)))) if groups else [])
+    layout = _build_rows(sample_collection(), shown, groups, group_starts(groups))
+    rows, event_rows = reference_rows(shown, groups)
+    assert layout.rows == rows
+    assert layout.event_rows == event_rows
+    assert [layout.rows[row] for row in layout.event_rows] == shown
+    assert layout.heading_rows == [row for row, value in enumerate(rows) if value < 0]
+    assert layout.year_rows == [
+        row for row, value in enumerate(rows) if value < 0 and (-1 - value) % 13 == 0
+    ]
