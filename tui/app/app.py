@@ -131,6 +131,7 @@ class WatchlineApp(App[None]):
         self._preload = preload
         self._facets_timer: Timer | None = None
         self._detail_timer: Timer | None = None
+        self._progress_timer: Timer | None = None
         self.live = LiveLog(self, self.paths, watch=watch)
 
     # -- layout -------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ class WatchlineApp(App[None]):
         else:
             self.timeline.loading = True
             # A load past half a second shows how far it has got, in the header.
-            self.set_timer(0.5, self._start_load_progress)
+            self._progress_timer = self.set_timer(0.5, self._start_load_progress)
             self.live.before_load()
             self._load(self.paths)
 
@@ -200,11 +201,14 @@ class WatchlineApp(App[None]):
         # No query to apply: every event shows, which needs no index. Draw them now and
         # run the query (whatever the user has typed meanwhile) once the engine is built.
         self.call_from_thread(self._loaded, collection, labels, loaded.problems, None, True)
-        engine = loaded.wait_for_engine(self.as_of)
+        # The indexes are built once the events are on screen (they would slow it).
+        self.call_from_thread(self.call_after_refresh, loaded.drawn.set)
+        engine = loaded.wait_for_engine(self.as_of, after_drawn=True)
         if engine is not None:
             self.call_from_thread(self._engine_ready, collection, engine)
 
     def _start_load_progress(self) -> None:
+        self._progress_timer = None
         if self.timeline.loading:
             self._load_progress_timer = self.set_interval(0.1, self._show_load_progress)
             self._show_load_progress()
@@ -226,6 +230,11 @@ class WatchlineApp(App[None]):
         indexing: bool = False,
     ) -> None:
         self.timeline.loading = False
+        if self._progress_timer is not None:
+            # Loaded within half a second: no progress to show (nor a timer firing as a
+            # quick session closes, when the timeline is gone).
+            self._progress_timer.stop()
+            self._progress_timer = None
         if collection is None or labels is None:
             self._show_problems(problems)
             return
@@ -240,7 +249,13 @@ class WatchlineApp(App[None]):
             return  # the app is closing
         self.engine = engine
         self.query_bar.show_indexing(False)
-        self._apply_query(self.query_bar.text, initial=True)
+        if self.query_bar.text == self._query_text:
+            # Nothing typed meanwhile: the timeline already shows every event, and
+            # redrawing it would cost a full repaint for nothing.
+            self.query_bar.show_count(len(collection.events), len(collection.events))
+            self._refresh_facets()
+        else:
+            self._apply_query(self.query_bar.text, initial=True)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:

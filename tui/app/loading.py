@@ -12,7 +12,7 @@ import gc
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,10 +34,23 @@ class LoadedLog:
     problems: list[str]
     engine: QueryEngine | None
     engine_future: Future[QueryEngine] | None = None
+    # Set once the events are on screen (or the engine is waited for): indexing holds the
+    # GIL for seconds, and started at once it would halve the speed of the first frame.
+    drawn: threading.Event = field(default_factory=threading.Event)
 
-    def wait_for_engine(self, as_of: datetime.date) -> QueryEngine | None:
-        """The query engine: the one given, the one being built, or one built here."""
+    def wait_for_engine(
+        self, as_of: datetime.date, *, after_drawn: bool = False
+    ) -> QueryEngine | None:
+        """The query engine: the one given, the one being built, or one built here.
+
+        ``after_drawn``: the app is drawing the events and will set :attr:`drawn`;
+        otherwise nothing is drawn first and the indexes are built at once.
+        """
         if self.engine is None and self.collection is not None:
+            if after_drawn:
+                self.drawn.wait(DRAW_WAIT)
+            else:
+                self.drawn.set()
             if self.engine_future is not None:
                 self.engine = self.engine_future.result()
             else:
@@ -74,6 +87,9 @@ class LoadProgress:
 
 
 LOAD_PROGRESS = LoadProgress()
+
+# The longest the indexes wait for the app to draw the events (see LoadedLog.drawn).
+DRAW_WAIT = 5.0
 
 
 def read_log(paths: Sequence[Path]) -> LoadedLog:
@@ -141,6 +157,8 @@ def start_loading(paths: Sequence[Path], as_of: datetime.date) -> Future[LoadedL
         future.set_result(loaded)
         if loaded.collection is None:
             return
+        # Let the app draw the events first (bounded, should it never say so).
+        loaded.drawn.wait(DRAW_WAIT)
         try:
             engine.set_result(index_log(loaded.collection, as_of))
         except BaseException as error:
