@@ -14,12 +14,15 @@ from concurrent.futures import Future
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.app.conftest import AS_OF, sample_collection
 from tui.app.app import WatchlineApp
 from tui.app.loading import LoadedLog
+from tui.app.widgets import density
+from tui.app.widgets.density import DensityStrip
 from tui.app.widgets.facets import FacetPanel
 from tui.app.widgets.timeline import _build_rows, group_starts
 from tui.model.log import Collection
@@ -144,3 +147,34 @@ def test_rows_cut_into_runs_match_a_per_event_build(groups: list[int], data: st.
     assert layout.year_rows == [
         row for row, value in enumerate(rows) if value < 0 and (-1 - value) % 13 == 0
     ]
+
+
+class DensityApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield DensityStrip()
+
+
+async def test_a_large_selection_keeps_the_density_line_until_the_keys_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(density, "THREAD_OVER", 2)  # the sample counts as a large log
+    collection = sample_collection()
+    everything = list(range(len(collection.events)))
+    first_half = everything[: len(everything) // 2]
+    app = DensityApp()
+    async with app.run_test(size=(60, 3)) as pilot:
+        strip = app.query_one(DensityStrip)
+        strip.update(collection, everything, None)
+
+        def line() -> str:
+            return strip.render_line(0).text
+
+        assert await wait_until(pilot, lambda: line().strip() != "")
+        before = line()
+        strip.update(collection, first_half, None)
+        strip.update(collection, first_half[:-1], None)  # a burst of keystrokes
+        await pilot.pause()
+        assert line() == before  # not blanked, not yet recounted
+        assert await wait_until(pilot, lambda: line() != before)
+        expected = density._count(collection, first_half[:-1], 60, strip._ramp)
+        assert expected is not None and expected[0] in line()

@@ -16,6 +16,7 @@ from rich.segment import Segment
 from textual import work
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
 from tui.app.kinds import density_ramp
@@ -26,6 +27,10 @@ _OPEN = (datetime.date.min, datetime.date.max)
 _LABEL_WIDTH = 5
 # Above this many shown events the strip is counted in a thread (about 0.1 s per 50k).
 THREAD_OVER = 20_000
+# While a search is typed on a large log the strip keeps its last line and recounts once
+# the keys pause this long: each count holds the GIL for tens of milliseconds (in its
+# thread), time the next keystroke would otherwise wait for.
+RECOUNT_DELAY = 0.12
 
 
 def _bounds(event: Event) -> tuple[int, int] | None:
@@ -122,14 +127,40 @@ class DensityStrip(Widget):
         self._ramp = density_ramp()
         # (width, (sparkline, first day, last day) or None): recounted on update or resize.
         self._layout: tuple[int, tuple[str, datetime.date, datetime.date] | None] | None = None
+        self._recount_timer: Timer | None = None
 
     def update(
         self, collection: Collection | None, shown: Sequence[int], cursor: int | None
     ) -> None:
-        """Show the spread of ``shown`` events of ``collection``, marking event ``cursor``."""
+        """Show the spread of ``shown`` events of ``collection``, marking event ``cursor``.
+
+        A large selection of the log already shown is recounted after a short pause
+        (:data:`RECOUNT_DELAY`), the last line staying meanwhile; anything else at once.
+        """
+        same_log = collection is self._collection
         self._collection, self._shown, self._cursor = collection, shown, cursor
+        if self._recount_timer is not None:
+            self._recount_timer.stop()
+            self._recount_timer = None
+        layout = self._layout
+        shows_a_line = layout is not None and layout[1] is not None
+        if same_log and len(shown) > THREAD_OVER and shows_a_line:
+            self._recount_timer = self.set_timer(RECOUNT_DELAY, self._recount)
+            return
         self._layout = None
         self.refresh()
+
+    def _recount(self) -> None:
+        """The keys paused: count the current selection in a thread (it is large).
+
+        The last line stays on screen until the count replaces it (see :meth:`_counted`).
+        """
+        self._recount_timer = None
+        if self._collection is None or not self._shown:
+            self._layout = None
+            self.refresh()
+            return
+        self._count_in_thread(self._collection, self._shown, self.size.width)
 
     def move_cursor(self, cursor: int | None) -> None:
         """Mark another event's place: no recount, and only the cells that change repaint.
