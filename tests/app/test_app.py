@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import Input
 
@@ -317,10 +319,21 @@ async def test_q_quits() -> None:
     assert app.return_code == 0
 
 
-async def test_read_only_is_kept_for_the_editing_keys() -> None:
+async def test_a_read_only_session_writes_no_screenshot(tmp_path: Path) -> None:
+    """A served session may not write files: no Screenshot in the palette, none by action."""
     app = make_app(read_only=True)
-    async with app.run_test(size=(100, 30)):
-        assert app.read_only is True
+    async with app.run_test(size=(100, 30)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Screenshot" not in titles and "Keys" in titles
+        app.action_screenshot("shot.svg", str(tmp_path))
+        await pilot.pause()
+        assert list(tmp_path.iterdir()) == []
+        assert any(
+            "not available in a served session" in str(n.message) for n in app._notifications
+        )
+    writable = make_app()
+    async with writable.run_test(size=(100, 30)):
+        assert "Screenshot" in [c.title for c in writable.get_system_commands(writable.screen)]
 
 
 async def test_escape_brings_the_keys_back_to_the_timeline_from_any_pane() -> None:

@@ -8,16 +8,17 @@ what to show; the widgets only report what the user did, as messages.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.geometry import Size
+from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Footer, Header
@@ -565,6 +566,20 @@ class WatchlineApp(App[None]):
 
     def action_edit(self) -> None:
         self.live.edit_selected()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's palette commands, less those that write files in a read-only session."""
+        for command in super().get_system_commands(screen):
+            if self.read_only and command.title == "Screenshot":
+                continue
+            yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen, except in a read-only (served) session: no file writes."""
+        if self.read_only:
+            self.notify("Screenshots are not available in a served session", severity="warning")
+            return
+        super().action_screenshot(filename, path)
 
     def action_rate(self) -> None:
         self.live.rate_selected()

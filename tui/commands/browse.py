@@ -62,12 +62,16 @@ def run(args: argparse.Namespace) -> int:
     preload = start_loading(paths, as_of)
     from tui.app.app import WatchlineApp
 
+    # A served session is read-only even if its command line were changed: the server
+    # also sets WATCHLINE_SERVED. Read-only sessions write nothing, not even the theme.
+    read_only = bool(getattr(args, "read_only", False)) or os.environ.get("WATCHLINE_SERVED") == "1"
     app = WatchlineApp(
         paths,
         preload=preload,
         query=args.filter or "",
         as_of=as_of,
-        read_only=bool(getattr(args, "read_only", False)),
+        read_only=read_only,
+        remember=not read_only,
         watch=not getattr(args, "no_watch", False),
     )
     app.run()

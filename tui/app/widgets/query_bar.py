@@ -17,7 +17,8 @@ from textual.widgets import Input, Static
 
 from tui.model.text import printable
 
-PLACEHOLDER = 'search: agency:bpd kind:pledge status:overdue "body camera"'
+# Reads as a hint even without colour (NO_COLOR draws it like typed text).
+PLACEHOLDER = 'search (e.g. agency:bpd kind:pledge "body camera")'
 
 
 def events_count(shown: int, total: int) -> str:
