@@ -38,7 +38,7 @@ __all__ = ["EDTFDate", "EDTFError", "parse_edtf"]
 PRECISIONS: tuple[str, ...] = ("day", "month", "season", "year", "decade", "century")
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH_NAMES = (
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -333,7 +333,7 @@ def _why_no_day(year: int, month: int, day: int) -> str:
     if day == 0:
         return "days start at 01"
     days = calendar.monthrange(year, month)[1]
-    return f"{_MONTH_NAMES[month - 1]} has {days} days"
+    return f"{MONTH_NAMES[month - 1]} has {days} days"
 
 
 # ----------------------------------------------------------------------------- display
@@ -583,4 +583,4 @@ def _guess(text: str) -> tuple[str | None, list[str]] | None:
 
 
 def _long(day: datetime.date) -> str:
-    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"

@@ -29,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.app.kinds import TONES, kind_mark
+from tui.model.edtf import MONTH_NAMES
 from tui.model.log import Collection, Event
 from tui.model.text import one_line
 
@@ -42,20 +43,6 @@ _COARSE = frozenset({"year", "decade", "century"})
 # The year heading value of events whose date has an open start ("../2018").
 OPEN_START_YEAR = 0
 
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 # The widest date column: intervals ("1 Feb - 30 Apr 2018") are cut with an ellipsis past
 # it (the detail pane has them whole); under 90 columns the column is narrower still.
@@ -616,7 +603,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         if kind == ROW_MONTH:
             year, month = divmod(value, 12)
             style = base + component("timeline--month")
-            return Strip([Segment(f"  {_MONTH_NAMES[month]} {year}", style)]).crop_extend(
+            return Strip([Segment(f"  {MONTH_NAMES[month]} {year}", style)]).crop_extend(
                 0, width, base
             )
         return self._render_event(value, width, base, cursor)
