@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from tests.app.conftest import AS_OF, sample_collection
@@ -350,3 +351,17 @@ async def test_escape_brings_the_keys_back_to_the_timeline_from_any_pane() -> No
         assert app.focused is app.timeline
         await pilot.press("slash", "escape")
         assert app.focused is app.timeline
+
+
+@pytest.mark.parametrize("typed", ["/perez", "/from:2018-06/2018-08"])
+async def test_keys_that_arrive_with_the_slash_go_to_the_search(typed: str) -> None:
+    """Typed fast, pasted, or in one read over a slow link: "/perez" searches for "perez"
+    (and does not open the pledge board with its `p`); "/" inside a query stays text."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for character in typed:  # all queued before the app handles the first
+            app.post_message(events.Key("slash" if character == "/" else character, character))
+        await pilot.pause(0.3)
+        assert len(app.screen_stack) == 1
+        assert app.query_bar.input.value == typed[1:]

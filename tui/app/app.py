@@ -83,7 +83,9 @@ class WatchlineApp(App[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SPLIT_ROWS, "-tall")]  # noqa: RUF012
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="app.search"),
+        # A priority binding, handled as the key arrives: "/perez" typed fast (or in one read
+        # over a slow link) puts "perez" in the search, not to the timeline's keys.
+        Binding("slash", "search", "Search", id="app.search", priority=True),
         Binding("t", "jump_to_date", "Date", id="app.jump-to-date"),
         Binding("f", "facets", "Facets", id="app.facets"),
         Binding("c", "clear_query", "Clear", id="app.clear-query"),
@@ -494,6 +496,8 @@ class WatchlineApp(App[None]):
     # -- actions ----------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search" and self.focused is not None and self.focused.id == "query-input":
+            return False  # "/" is text in the query (EDTF intervals: from:2018-06/2018-08)
         # Over a modal screen only the keys that make sense there stay live.
         if action in {"search", "jump_to_date", "facets", "pledges", "details", "edit", "rate"}:
             return len(self.screen_stack) == 1

@@ -100,7 +100,10 @@ class QueryBar(Widget):
         self.input.cursor_position = len(text)
 
     def focus_input(self) -> None:
-        self.input.focus()
+        # Focus now, not via Widget.focus() (which waits for the message queue): keys that
+        # arrive with the `/` in one read ("/perez" typed fast, pasted, or over a slow link)
+        # must go to the search input, not trigger the timeline's keys (`p` = pledges).
+        self.screen.set_focus(self.input)
         self.input.cursor_position = len(self.input.value)
 
     def show_indexing(self, indexing: bool) -> None:
