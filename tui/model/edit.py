@@ -50,7 +50,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tui.model.edtf import EDTFError, parse_edtf
 from tui.model.log import PLEDGE_STATUSES
-from tui.model.text import one_line, printable
+from tui.model.text import LOG_CONTROL, one_line, printable
 
 __all__ = [
     "ConflictError",
@@ -68,8 +68,6 @@ __all__ = [
 _PROBLEMS_SHOWN = 5
 # A value written without quotes: ids, statuses and EDTF dates. Anything else is quoted.
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.~?%/-]*")
-# What the loader refuses in a log's text (C0 but tab and LF, DEL, C1): refused up front.
-_NOTE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Characters a double-quoted YAML scalar must escape to stay on one line and mean itself.
 _MUST_ESCAPE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff"\\\\]')
 _NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
@@ -347,7 +345,7 @@ def _check_rating_fields(rating: NewRating) -> tuple[str, str]:
         if not source or source != source.strip():
             raise EditError(f"evidence must be source ids, not {_quote_id(source)}")
     if rating.note is not None:
-        bad = _NOTE_CONTROL.search(rating.note)
+        bad = LOG_CONTROL.search(rating.note)
         if bad is not None:
             raise EditError(
                 f"the note holds the control character U+{ord(bad.group()):04X}; "

@@ -75,6 +75,7 @@ from tui.model.log import (
     Topic,
 )
 from tui.model.problems import LogError, Problem
+from tui.model.text import LOG_CONTROL
 
 __all__ = [
     "MAX_ALIAS_EXPANSION",
@@ -139,8 +140,7 @@ class Locator(Protocol):
 
 # Raw control characters a log has no business holding: C0 except tab, LF and CR; DEL; C1.
 _RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# The same set without CR, for text that arrives through YAML escapes.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Text that arrives through YAML escapes is checked against LOG_CONTROL: the same set, CR too.
 # Bytes that were not UTF-8, as surrogateescape decoding leaves them.
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
 _BRACKET = re.compile(r"[\[\]{}]")
@@ -434,7 +434,7 @@ class _TreeBuilder:
     def scalar(self, event: Any) -> Any:
         tag = event.tag
         text = event.value
-        bad = _CONTROL.search(text)
+        bad = LOG_CONTROL.search(text)
         if bad is not None:
             self.problem_at(
                 event,
@@ -787,7 +787,7 @@ class Builder:
 
     def printable(self, text: str, path: TreePath) -> bool:
         """Refuse text holding control characters (a faster parser may pass them on)."""
-        bad = _CONTROL.search(text)
+        bad = LOG_CONTROL.search(text)
         if bad is None:
             return True
         self.problem(

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 
+# Control characters a log may not hold in its text (the loader refuses them, `rate`
+# refuses them in a note): C0 except tab and newline, DEL, C1.
+LOG_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 # C0 controls except tab and newline, DEL, C1, the bidi embeddings/overrides and isolates.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
