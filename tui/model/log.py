@@ -193,6 +193,11 @@ class Collection:
     kinds: dict[str, Kind] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
+    # event id -> the events whose `related` names it; built on first use (the detail pane
+    # asks for every event it shows), dropped when the events are re-sorted.
+    _backlinks: dict[str, list[tuple[Event, Related]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         for kind_id, label in BUILTIN_KINDS.items():
@@ -204,13 +209,18 @@ class Collection:
         """Put events in timeline order and rebuild the id index."""
         self.events.sort(key=lambda e: (e.date.lower, e.date.upper, e.id))
         self.index = {event.id: i for i, event in enumerate(self.events)}
+        self._backlinks = None
 
     def event(self, event_id: str) -> Event | None:
         i = self.index.get(event_id)
         return None if i is None else self.events[i]
 
     def backlinks(self, event_id: str) -> list[tuple[Event, Related]]:
-        """Events whose ``related`` names this one (relations shown both ways)."""
-        return [
-            (event, rel) for event in self.events for rel in event.related if rel.event == event_id
-        ]
+        """Events whose ``related`` names this one (relations shown both ways), in timeline order."""
+        if self._backlinks is None:
+            index: dict[str, list[tuple[Event, Related]]] = {}
+            for event in self.events:
+                for rel in event.related:
+                    index.setdefault(rel.event, []).append((event, rel))
+            self._backlinks = index
+        return list(self._backlinks.get(event_id, ()))
