@@ -8,13 +8,13 @@ corrupt file means the defaults; a failed save is not worth interrupting anyone 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_config_dir
+
+from tui.model.atomic import write_atomically
 
 SETTINGS_FILE = "settings.json"
 DEFAULT_THEME = "textual-dark"
@@ -42,11 +42,8 @@ def save_settings(settings: dict[str, Any], path: Path | None = None) -> bool:
     path = settings_path() if path is None else path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(settings, handle, indent=2, sort_keys=True)
-            handle.write("\n")
-        os.replace(tmp, path)
+        text = json.dumps(settings, indent=2, sort_keys=True) + "\n"
+        write_atomically(path, text.encode("utf-8"))
     except OSError:
         return False
     return True

@@ -18,14 +18,13 @@ Formats (``watchline list --format``):
 from __future__ import annotations
 
 import importlib
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import ModuleType
 
+from tui.model.atomic import new_file_mode, write_atomically
 from tui.model.log import Collection, Event
 from tui.model.text import printable
 
@@ -81,19 +80,4 @@ def write_output(data: str | bytes, path: str | None) -> None:
         sys.stdout.flush()
         return
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file 0600; give it the permissions a new file would get.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp_name, 0o666 & ~umask)
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_atomically(Path(path), raw, mode=new_file_mode())

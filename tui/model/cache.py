@@ -27,7 +27,6 @@ import json
 import operator
 import os
 import stat
-import tempfile
 import threading
 import types
 import typing
@@ -36,6 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tui.model.atomic import write_atomically
 from tui.model.edtf import EDTFDate, parse_edtf
 from tui.model.log import (
     BUILTIN_KINDS,
@@ -396,15 +396,8 @@ def store(key: str, part: Any) -> bool:
         return False
     blob = _MAGIC + _mac(mac_key, key, payload) + payload
     try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=".entry-")  # created 0600
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(blob)
-            os.replace(temp, folder / f"{key}.json")
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        # Created 0600; not synced to disk: a lost entry is only a slower next start.
+        write_atomically(folder / f"{key}.json", blob, durable=False)
     except OSError:
         return False
     _prune(folder)
