@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
-import hashlib
 import os
 import threading
 import time
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from tui.app.widgets.problems_panel import ProblemsPanel
 from tui.app.widgets.timeline import EventLabels, Timeline, event_labels
+from tui.model.atomic import file_hash
 from tui.model.changes import ChangeSummary, diff_collections
 from tui.model.log import Collection, Event
 from tui.model.text import one_line, printable
@@ -67,11 +67,15 @@ def polling_forced() -> bool:
 
 
 def file_hashes(files: Iterable[Path]) -> dict[Path, str | None]:
-    """The SHA-256 of each file's bytes (None when it cannot be read): what a write checks."""
+    """Each file's :func:`~tui.model.atomic.file_hash` (None when it cannot be read).
+
+    The same hash a write compares, so "the file changed since it was shown" means the
+    same thing here and in ``rate``.
+    """
     hashes: dict[Path, str | None] = {}
     for path in files:
         try:
-            hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            hashes[path] = file_hash(path)
         except OSError:
             hashes[path] = None
     return hashes

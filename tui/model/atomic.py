@@ -1,8 +1,12 @@
-"""Writing a file so that readers see the old one or the new one, never half of either."""
+"""Files written safely: atomically, and only if nobody else changed them meanwhile.
+
+Stdlib only, so the app can hash what it shows without importing the editing code.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -40,3 +44,13 @@ def new_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def bytes_hash(data: bytes) -> str:
+    """The SHA-256 of ``data``, hex: what a write's conflict check compares."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_hash(path: str | os.PathLike[str]) -> str:
+    """:func:`bytes_hash` of a file's bytes (OSError when it cannot be read)."""
+    return bytes_hash(Path(path).read_bytes())

@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import difflib
-import hashlib
 import os
 import re
 import stat
@@ -48,6 +47,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from tui.model.atomic import bytes_hash, file_hash
 from tui.model.edtf import EDTFError, parse_edtf
 from tui.model.log import PLEDGE_STATUSES
 from tui.model.text import LOG_CONTROL, one_line, printable
@@ -131,15 +131,6 @@ class EditResult:
     new_hash: str  # content hash of the file as written
 
 
-def file_hash(path: str | os.PathLike[str]) -> str:
-    """The SHA-256 of a file's bytes, hex: what the conflict check compares."""
-    return _bytes_hash(Path(path).read_bytes())
-
-
-def _bytes_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 # ----------------------------------------------------------------------------- the API
 
 
@@ -170,7 +161,7 @@ def add_rating(
         original = target.read_bytes()
     except OSError as error:
         raise EditError(f"cannot read {shown}: {error.strerror or error}") from None
-    old_hash = _bytes_hash(original)
+    old_hash = bytes_hash(original)
     if expected_hash is not None and expected_hash != old_hash:
         raise ConflictError(_conflict_message(shown))
     try:
@@ -195,7 +186,7 @@ def add_rating(
         line=line_index + 1,
         added_lines=tuple(added),
         old_hash=old_hash,
-        new_hash=_bytes_hash(new_bytes),
+        new_hash=bytes_hash(new_bytes),
     )
 
 
