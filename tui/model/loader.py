@@ -1218,24 +1218,37 @@ def load_file(
     if text is None:
         unreadable = bool(problems) and problems[0].message.startswith(_UNREADABLE)
         return None, problems, not unreadable
+    part, problems = load_text(text, file, progress)
+    return part, problems, True
+
+
+def load_data(data: bytes, file: str) -> tuple[FilePart | None, list[Problem]]:
+    """One file's part from its bytes (a version read from git, say) and its problems:
+    the same guards, parser and builder as a file on disk."""
+    text, problems = check_text(data, file)
+    if text is None:
+        return None, problems
+    return load_text(text, file)
+
+
+def load_text(
+    text: str, file: str, progress: Callable[[int], None] | None = None
+) -> tuple[FilePart | None, list[Problem]]:
+    """Parse and build one file's checked text: its part (None if unusable) and problems."""
     # The fast path (cache, then yaml-rs) gives the same part or None: then parse here.
     from tui.model.fastload import build_fast  # imported late: fastload imports this module
 
     fast = build_fast(text, file, progress)
     if fast is not None:
-        return fast, [], True
+        return fast, []
     parsed = parse_text(text, file, progress)
     if parsed.problems:
-        return None, parsed.problems, True
+        return None, parsed.problems
     if parsed.empty or parsed.tree is None:
-        return (
-            None,
-            [Problem(file, 1, 1, "the file is empty; a log starts with 'watchline: 1'")],
-            True,
-        )
+        return None, [Problem(file, 1, 1, "the file is empty; a log starts with 'watchline: 1'")]
     builder = Builder(file, parsed.locator)
     part = builder.build(parsed.tree)
-    return part, builder.problems, True
+    return part, builder.problems
 
 
 def _differing_field(first: Any, second: Any) -> str:
@@ -1246,7 +1259,7 @@ def _differing_field(first: Any, second: Any) -> str:
     return ""
 
 
-def _merge(parts: list[FilePart], problems: list[Problem]) -> Collection:
+def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
     """Unite the parts' registries and events; record conflicts and unknown references."""
     registries: dict[str, dict[str, tuple[Any, FilePart, TreePath]]] = {
         name: {} for name in ("agencies", "people", "topics", "sources", "kinds")
@@ -1377,7 +1390,7 @@ def load_paths(
             progress(done, total)
     collection = None
     if parts:
-        collection = _merge(parts, problems)
+        collection = merge_parts(parts, problems)
     if problems or not files:
         collection = None
     return LoadResult(collection, sorted(problems), unreadable)
