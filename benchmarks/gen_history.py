@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate  # noqa: E402
+from generate import generate
 
 AUTHORS = ["Ana Perez <ana@example.org>", "Wei Chen <wei@example.org>", "Rosa Santos <rs@ex.org>"]
 EPOCH = 1_546_300_800  # 2019-01-01T00:00:00Z

@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     ),
     "pledges": ("tui.commands.pledges", "print every pledge with its status as of a date"),
     "rate": ("tui.commands.rate", "add a rating to a pledge, in place"),
+    "changes": ("tui.commands.changes", "what each git commit changed in a log"),
     "schema": ("tui.commands.schema", "print the JSON Schema of the log format"),
     "import": ("tui.commands.importer", "convert other data (wapo, timelinejs) into a log"),
     "serve": ("tui.commands.serve", "serve the timeline over SSH or in a browser"),

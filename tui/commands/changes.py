@@ -1,0 +1,86 @@
+"""``watchline changes [PATH ...] [--since REV] [--until REV]``: what each commit changed.
+
+Commit by commit, oldest first: the events added, removed and edited (each field with its
+old and new value, shortened), ratings added or changed, and registry entries changed, with
+the commit's id, author, date and message. A revision whose log fails to load is reported
+and skipped. Formats: table (default), json, md (a corrections trail to publish).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tui.commands import CommandError
+from tui.model.text import printable
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="log files or folders in git")
+    parser.add_argument("--since", metavar="REV", help="changes after this commit, tag or date")
+    parser.add_argument("--until", metavar="REV", default="HEAD", help="up to this (HEAD)")
+    parser.add_argument("--format", "-F", choices=("table", "json", "md"), default="table")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.model.history.git import GitError, find_repository
+    from tui.model.history.walk import walk_history
+
+    if not args.paths:
+        raise CommandError("name the log files or folders (inside a git repository)")
+    try:
+        repo, relative = find_repository([Path(p) for p in args.paths])
+        until = repo.resolve(args.until)
+        since = repo.resolve(args.since) if args.since else None
+        revisions = list(walk_history(repo, relative, since, until))
+    except GitError as error:
+        raise CommandError(printable(str(error))) from None
+    out = sys.stdout
+    if args.format == "json":
+        json.dump([_as_json(r) for r in revisions], out, indent=1, ensure_ascii=True)
+        out.write("\n")
+        return 0
+    md = args.format == "md"
+    for revision in revisions:
+        c = revision.commit
+        head = f"{c.short} {c.date:%Y-%m-%d} {c.author}: {c.message}"
+        print(printable(f"## {head}" if md else head), file=out)
+        for problem in revision.problems:
+            print(printable(f"  the log did not load here: {problem}"), file=out)
+        for change in revision.changes:
+            noun = "event" if change.registry == "events" else change.registry
+            print(
+                printable(
+                    f"{'-' if md else ' '} {change.action} {noun} {change.id}: {change.title}"
+                ),
+                file=out,
+            )
+            for f in change.fields:
+                print(printable(f"    {f.field}: {f.old} -> {f.new}"), file=out)
+            for r in change.ratings:
+                print(
+                    printable(f"    rating {r.action} as of {r.as_of}: {r.old} -> {r.new}"),
+                    file=out,
+                )
+        if md:
+            print(file=out)
+    return 0
+
+
+def _as_json(revision: object) -> dict[str, object]:
+    from dataclasses import asdict
+
+    from tui.model.history.walk import Revision
+
+    assert isinstance(revision, Revision)
+    c = revision.commit
+    return {
+        "commit": c.id,
+        "author": c.author,
+        "date": c.date.isoformat(),
+        "message": c.message,
+        "problems": [str(p) for p in revision.problems],
+        "changes": [asdict(change) for change in revision.changes],
+    }
