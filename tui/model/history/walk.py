@@ -38,10 +38,6 @@ class Revision:
     # The collection after this commit (None when it failed to load); kept only on request.
     collection: Collection | None = None
 
-    @property
-    def failed(self) -> bool:
-        return bool(self.problems)
-
 
 @dataclass(slots=True)
 class _FileState:
@@ -56,9 +52,6 @@ class _FileState:
     end: int  # the line after the events list (the file's end, or a later top-level key)
     column: int  # the column every event starts at
     incremental: bool  # whether this file's events can be re-parsed on their own
-
-    def data(self) -> bytes:
-        return b"\n".join(self.lines) + (b"\n" if self.final_newline and self.lines else b"")
 
 
 def _split_lines(data: bytes) -> tuple[list[bytes], bool]:
@@ -289,21 +282,12 @@ def _dirty_runs(state: _FileState, hunks: Sequence[Hunk]) -> list[tuple[int, int
 
 def _mapped(line: int, hunks: Sequence[Hunk]) -> int:
     """Where old line ``line`` (a run boundary, never inside a hunk) is in the new file."""
-    shift = 0
-    for hunk in hunks:
-        before = (
-            hunk.old_start <= line
-            if hunk.old_count == 0
-            else hunk.old_start + hunk.old_count <= line
-        )
-        if not before:
-            break
-        shift += len(hunk.lines) - hunk.old_count
-    return line + shift
+    return _Shifter(hunks).many([line])[0]
 
 
 class _Shifter:
-    """:func:`_mapped` for many ascending lines at once, a slice per stretch between hunks."""
+    """Where ascending old lines are in the new file: a hunk moves the lines after it by
+    its change in length (an insertion also moves the line it goes before)."""
 
     def __init__(self, hunks: Sequence[Hunk]) -> None:
         # (old line from which a shift applies, the shift): the hunks' cumulative effect.
