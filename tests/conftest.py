@@ -42,3 +42,15 @@ def _no_log_cache(monkeypatch: pytest.MonkeyPatch) -> None:
 def anyio_backend() -> str:
     """Async tests (Textual's Pilot) run on asyncio only, not on every anyio backend."""
     return "asyncio"
+
+
+@pytest.fixture
+def git_history(tmp_path: Path) -> Path:
+    """A git repository of four commits of the bundled log (see tests/history_repo.py)."""
+    import shutil
+
+    if shutil.which("git") is None:
+        pytest.skip("needs the git command")
+    from tests.history_repo import build_history
+
+    return build_history(tmp_path / "history")

@@ -44,7 +44,8 @@ def _tui_parser() -> argparse.ArgumentParser:
     commands = "\n".join(f"  {name:<10} {text}" for name, (_, text) in SUBCOMMANDS.items())
     parser = argparse.ArgumentParser(
         prog="watchline",
-        usage="watchline [PATH ...] [--filter QUERY] [--as-of DATE] | watchline COMMAND ...",
+        usage="watchline [PATH ...] [--filter QUERY] [--as-of DATE] [--rev REV] [--since REV]"
+        " | watchline COMMAND ...",
         description="Browse an event log of what public agencies did and promised.",
         epilog=EPILOG.format(commands=commands),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -57,6 +58,11 @@ def _tui_parser() -> argparse.ArgumentParser:
         "--as-of", metavar="DATE", help="rate pledges as of this date (default: today)"
     )
     parser.add_argument("--no-watch", action="store_true", help="do not reload when a file changes")
+    parser.add_argument(
+        "--rev",
+        metavar="REV",
+        help="show the log as it was at this git commit, tag, branch or date (read only)",
+    )
     parser.add_argument(
         "--read-only",
         action="store_true",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.model.bundled import bundled_log
+from tests.history_repo import build_history, git
 from tui.model.history.git import GitError, find_repository
 from tui.model.history.walk import walk_history
 
@@ -18,40 +18,13 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the g
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=Ana", "-c", "user.email=a@x", *args],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    git(repo, *args)
 
 
 @pytest.fixture
 def history(tmp_path: Path) -> Path:
     """The bundled log, then three commits: a title corrected, a rating added, an event added."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q", "-b", "main")
-    log = repo / "log.yaml"
-    text = bundled_log().read_text(encoding="utf-8")
-    log.write_text(text, encoding="utf-8")
-    _git(repo, "add", "log.yaml")
-    _git(repo, "commit", "-qm", "First")
-    first_title = next(line for line in text.splitlines() if line.startswith("    title: "))
-    text = text.replace(first_title, first_title + " (corrected)", 1)
-    log.write_text(text, encoding="utf-8")
-    _git(repo, "commit", "-qam", "Correct a title")
-    marker = "      ratings:\n"
-    at = text.index(marker) + len(marker)
-    text = text[:at] + "        - {status: stalled, as_of: 2020-01-01}\n" + text[at:]
-    log.write_text(text, encoding="utf-8")
-    _git(repo, "commit", "-qam", "Rate a pledge")
-    source = text.split("sources:\n", 1)[1].split(":", 1)[0].strip()
-    text += (
-        "  - id: history-test-added\n    date: 2021-06-01\n    kind: statement\n"
-        f"    title: A statement added later\n    sources: [{source}]\n"
-    )
-    log.write_text(text, encoding="utf-8")
-    _git(repo, "commit", "-qam", "Add an event")
-    return repo
+    return build_history(tmp_path / "repo")
 
 
 def test_changes_since_the_first_commit_are_the_three_edits(history: Path) -> None:

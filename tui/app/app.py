@@ -40,6 +40,8 @@ from tui.model.text import one_line
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tui.model.history.loading import LogRevision
+
 # Below these sizes the timeline takes the whole screen and the panes open over it.
 WIDE_COLUMNS = 120
 SPLIT_COLUMNS = 80
@@ -110,12 +112,15 @@ class WatchlineApp(App[None]):
         remember: bool = True,
         preload: Future[LoadedLog] | None = None,
         watch: bool = True,
+        revision: LogRevision | None = None,
     ) -> None:
         """``paths`` are loaded in a thread; a ready ``collection`` (tests) skips loading.
 
         ``remember`` keeps the user's theme in their config dir (off for snapshots).
         ``preload`` is ``paths`` already being read (``tui.app.loading.start_loading``).
         ``watch`` reloads the files when they change (``--no-watch`` turns it off).
+        ``revision`` (``--rev``): the log as a git commit has it, a past state, so nothing
+        is watched or reloaded and nothing can be edited or rated.
         """
         super().__init__()
         self.paths = [Path(p) for p in paths]
@@ -135,7 +140,8 @@ class WatchlineApp(App[None]):
         self._facets_timer: Timer | None = None
         self._detail_timer: Timer | None = None
         self._progress_timer: Timer | None = None
-        self.live = LiveLog(self, self.paths, watch=watch)
+        self.revision = revision
+        self.live = LiveLog(self, self.paths, watch=watch and revision is None)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -177,7 +183,8 @@ class WatchlineApp(App[None]):
             self.timeline.loading = True
             # A load past half a second shows how far it has got, in the header.
             self._progress_timer = self.set_timer(0.5, self._start_load_progress)
-            self.live.before_load()
+            if self.revision is None:
+                self.live.before_load()
             self._load(self.paths)
 
     def _theme_changed(self, theme: Theme) -> None:
@@ -190,7 +197,7 @@ class WatchlineApp(App[None]):
     def _load(self, paths: list[Path]) -> None:
         # The first load may have started before Textual was imported (browse.run).
         preload, self._preload = self._preload, None
-        loaded = preload.result() if preload is not None else read_log(paths)
+        loaded = preload.result() if preload is not None else read_log(paths, self.revision)
         collection = loaded.collection
         if collection is None:
             self.call_from_thread(self._loaded, None, None, loaded.problems)
@@ -294,6 +301,8 @@ class WatchlineApp(App[None]):
             engine = QueryEngine(collection, self.as_of)
         self.engine = engine
         self.sub_title = one_line(collection.title)
+        if self.revision is not None:
+            self.sub_title += f" · at {self.revision.label}"
         self.problems = problems
         self.timeline.set_collection(collection, labels)
         if engine is None:

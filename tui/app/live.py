@@ -512,6 +512,13 @@ class LiveLog:
 
     def _editable(self, doing: str) -> Event | None:
         """The selected event if it may be edited from here; else say why and None."""
+        revision = getattr(self.app, "revision", None)
+        if revision is not None:
+            self.app.notify(
+                f"{doing} is not available: this is the log at {revision.label} (--rev)",
+                severity="warning",
+            )
+            return None
         if getattr(self.app, "read_only", False):
             self.app.notify(f"{doing} is not available in a served session", severity="warning")
             return None

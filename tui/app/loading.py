@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tui.model.history.loading import LogRevision
     from tui.model.log import Collection
     from tui.model.query import QueryEngine
 
@@ -92,8 +93,11 @@ LOAD_PROGRESS = LoadProgress()
 DRAW_WAIT = 5.0
 
 
-def read_log(paths: Sequence[Path]) -> LoadedLog:
-    """Read ``paths`` (the bundled log when empty), without building the query engine."""
+def read_log(paths: Sequence[Path], revision: LogRevision | None = None) -> LoadedLog:
+    """Read ``paths`` (the bundled log when empty), without building the query engine.
+
+    With ``revision`` the files are read from git's objects as that commit has them.
+    """
     # Imported here, in the loading thread, while the main thread imports Textual.
     from tui.model.bundled import bundled_log
     from tui.model.fastload import paused_gc
@@ -103,7 +107,12 @@ def read_log(paths: Sequence[Path]) -> LoadedLog:
     # Loading makes millions of objects and no garbage cycles; a collection pass would
     # walk them all again and again (it halves a 100k-event load's time).
     with paused_gc():
-        result = load_paths(list(paths) or [bundled_log()], LOAD_PROGRESS)
+        if revision is not None:
+            from tui.model.history.loading import load_revision
+
+            result = load_revision(revision)
+        else:
+            result = load_paths(list(paths) or [bundled_log()], LOAD_PROGRESS)
     # The log lives as long as the app: keep the collector from walking it on every full
     # pass (at 100k events a pass took hundreds of milliseconds and landed on random
     # keystrokes). It is freed by reference counting when replaced.
@@ -123,14 +132,18 @@ def index_log(collection: Collection, as_of: datetime.date) -> QueryEngine:
     return engine
 
 
-def load_log(paths: Sequence[Path], as_of: datetime.date) -> LoadedLog:
+def load_log(
+    paths: Sequence[Path], as_of: datetime.date, revision: LogRevision | None = None
+) -> LoadedLog:
     """Read ``paths`` (the bundled log when empty) and index them for queries."""
-    loaded = read_log(paths)
+    loaded = read_log(paths, revision)
     loaded.wait_for_engine(as_of)
     return loaded
 
 
-def start_loading(paths: Sequence[Path], as_of: datetime.date) -> Future[LoadedLog]:
+def start_loading(
+    paths: Sequence[Path], as_of: datetime.date, revision: LogRevision | None = None
+) -> Future[LoadedLog]:
     """:func:`read_log` in a daemon thread, then :func:`index_log` in the same thread.
 
     The future resolves as soon as the events are read, with ``engine_future`` set: the
@@ -148,7 +161,7 @@ def start_loading(paths: Sequence[Path], as_of: datetime.date) -> Future[LoadedL
         engine: Future[QueryEngine] = Future()
         engine.set_running_or_notify_cancel()
         try:
-            loaded = read_log(paths)
+            loaded = read_log(paths, revision)
         except BaseException as error:  # handed to the app's worker, which reports it
             future.set_exception(error)
             return

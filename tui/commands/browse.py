@@ -50,7 +50,17 @@ def check_paths(paths: list[str]) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     """Open the app on ``args.paths`` (the bundled log when none); its exit code."""
-    paths = check_paths(list(args.paths or []))
+    rev: str | None = getattr(args, "rev", None)
+    revision = None
+    if rev is not None:
+        # A past state: the files come from git (they need not exist now), and the
+        # revision is checked here so a mistyped one never opens the app.
+        from tui.commands.revision import open_at
+
+        paths = [Path(p) for p in args.paths or []]
+        revision = open_at(paths, rev)
+    else:
+        paths = check_paths(list(args.paths or []))
     as_of = parse_as_of(getattr(args, "as_of", None))
     # textual-serve (`watchline serve web`) runs the app over pipes with its own driver.
     served = "TEXTUAL_DRIVER" in os.environ
@@ -59,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     # Start reading the log now: it runs while Textual is imported and starts up.
     from tui.app.loading import start_loading
 
-    preload = start_loading(paths, as_of)
+    preload = start_loading(paths, as_of, revision)
     from tui.app.app import WatchlineApp
 
     # A served session is read-only even if its command line were changed: the server
@@ -73,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         read_only=read_only,
         remember=not read_only,
         watch=not getattr(args, "no_watch", False),
+        revision=revision,
     )
     app.run()
     # The problems stay readable in the terminal after the app's screen is gone.

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui.commands import CommandError
+from tui.commands.revision import add_rev_argument, load_at, open_at
 from tui.formats import EVENT_FORMATS, Selection, format_module, write_output
 from tui.model.log import Collection
 from tui.model.text import one_line, printable
@@ -51,6 +52,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output ('-' is standard output)",
     )
+    add_rev_argument(parser)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,23 +78,27 @@ def parse_as_of(text: str | None) -> datetime.date:
         ) from None
 
 
-def load_collection(paths: Sequence[str]) -> Collection:
-    """Load the logs at ``paths`` (the bundled log when empty).
+def load_collection(paths: Sequence[str], rev: str | None = None) -> Collection:
+    """Load the logs at ``paths`` (the bundled log when empty), or as git has them at
+    ``rev`` (see :mod:`tui.commands.revision`).
 
     Problems are printed to stderr as ``FILE:LINE:COL: error: MESSAGE`` and end the
     command with exit 1; a path that does not exist is a usage error (exit 2).
     """
-    from tui.model.bundled import bundled_log
-    from tui.model.loader import load_paths
+    if rev is not None:
+        result = load_at(open_at(paths, rev))
+    else:
+        from tui.model.bundled import bundled_log
+        from tui.model.loader import load_paths
 
-    targets = [Path(p) for p in paths] or [bundled_log()]
-    for target in targets:
-        if not target.exists():
-            raise CommandError(f"{printable(str(target))}: no such file or folder", exit_code=2)
-    from tui.commands.progress import load_progress
+        targets = [Path(p) for p in paths] or [bundled_log()]
+        for target in targets:
+            if not target.exists():
+                raise CommandError(f"{printable(str(target))}: no such file or folder", exit_code=2)
+        from tui.commands.progress import load_progress
 
-    with load_progress() as progress:
-        result = load_paths(targets, progress)
+        with load_progress() as progress:
+            result = load_paths(targets, progress)
     if result.problems:
         for problem in result.problems:
             print(printable(str(problem)), file=sys.stderr)
@@ -154,7 +160,7 @@ def selection_from_args(args: argparse.Namespace) -> Selection:
     """What ``list`` and ``pledges`` both start with: check ``--as-of``, load the log, run
     ``--filter``, and size a table for ``--output``."""
     as_of = parse_as_of(args.as_of)
-    collection = load_collection(args.paths)
+    collection = load_collection(args.paths, getattr(args, "rev", None))
     indexes = select(collection, args.filter, as_of)
     return Selection(
         collection=collection,

@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from tui.commands import CommandError
+from tui.commands.revision import add_rev_argument, load_at, open_at
 from tui.model.text import printable
 
 
@@ -22,30 +23,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="log files or folders of *.yaml/*.yml; several are checked together "
         "(references may cross files, event ids must be unique across them)",
     )
+    add_rev_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate ``args.paths`` as one merged collection; return the exit status."""
     from tui.model.loader import PathError, expand_paths, load_paths
 
-    try:
-        files = expand_paths(args.paths)
-    except PathError as error:
-        raise CommandError(printable(str(error)), exit_code=2) from None
-    from tui.commands.progress import load_progress
+    names: list[str]
+    if args.rev is not None:
+        # The files as one commit has them, named as git names them: 3d502c80:log.yaml.
+        revision = open_at(args.paths, args.rev)
+        names = [revision.name(f.path) for f in revision.files]
+        result = load_at(revision)
+    else:
+        try:
+            files = expand_paths(args.paths)
+        except PathError as error:
+            raise CommandError(printable(str(error)), exit_code=2) from None
+        from tui.commands.progress import load_progress
 
-    with load_progress("checking") as progress:
-        result = load_paths(files, progress)
+        with load_progress("checking") as progress:
+            result = load_paths(files, progress)
+        names = [str(path) for path in files]
     for problem in result.problems:
         print(str(problem), file=sys.stderr)
     if result.unreadable:
-        names = ", ".join(printable(name) for name in result.unreadable)
-        raise CommandError(f"cannot read {names}", exit_code=2)
+        unreadable = ", ".join(printable(name) for name in result.unreadable)
+        raise CommandError(f"cannot read {unreadable}", exit_code=2)
     if result.problems or result.collection is None:
         count = len(result.problems)
         print(f"{count} problem{'s' if count != 1 else ''}", file=sys.stderr)
         return 1
-    per_file: dict[str, int] = {str(path): 0 for path in files}
+    per_file: dict[str, int] = dict.fromkeys(names, 0)
     for event in result.collection.events:
         if event.location is not None:
             per_file[event.location.file] = per_file.get(event.location.file, 0) + 1
