@@ -3,18 +3,25 @@
 Commit by commit, oldest first: the events added, removed and edited (each field with its
 old and new value, shortened), ratings added or changed, and registry entries changed, with
 the commit's id, author, date and message. A revision whose log fails to load is reported
-and skipped. Formats: table (default), json, md (a corrections trail to publish).
+and skipped. ``--filter QUERY`` keeps the events the query matches before or after each
+commit (and no registry entries). Formats: table (default), json, md (a corrections trail
+to publish).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.commands import CommandError
 from tui.model.text import printable
+
+if TYPE_CHECKING:
+    from tui.model.query import Query
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,19 +29,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", metavar="REV", help="changes after this commit, tag or date")
     parser.add_argument("--until", metavar="REV", default="HEAD", help="up to this (HEAD)")
     parser.add_argument("--format", "-F", choices=("table", "json", "md"), default="table")
+    parser.add_argument(
+        "--filter",
+        "-f",
+        metavar="QUERY",
+        default="",
+        help="only events this query keeps in their old or new version (as in the search bar)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from tui.model.history.git import GitError, find_repository
-    from tui.model.history.walk import walk_history
+    from tui.model.history.walk import Revision, walk_history
 
     if not args.paths:
         raise CommandError("name the log files or folders (inside a git repository)")
+    query = _parse_filter(args.filter)
     try:
         repo, relative = find_repository([Path(p) for p in args.paths])
         until = repo.resolve(args.until)
         since = repo.resolve(args.since) if args.since else None
-        revisions = list(walk_history(repo, relative, since, until))
+        revisions: list[Revision] = []
+        for revision in walk_history(repo, relative, since, until):
+            if query is not None:
+                from tui.model.history.select import narrow
+
+                kept = narrow(revision, query, datetime.date.today())
+                if kept is None:
+                    continue
+                revision = kept
+            # Only what is printed is kept: not the versions' logs, nor their events.
+            revisions.append(Revision(revision.commit, revision.changes, revision.problems))
     except GitError as error:
         raise CommandError(printable(str(error))) from None
     out = sys.stdout
@@ -67,6 +92,19 @@ def run(args: argparse.Namespace) -> int:
         if md:
             print(file=out)
     return 0
+
+
+def _parse_filter(text: str) -> Query | None:
+    """``--filter`` parsed (None when empty); a mistake is exit 2 with the span marked."""
+    if not text.strip():
+        return None
+    from tui.commands.list import query_error_message
+    from tui.model.query import QueryError, parse_query
+
+    try:
+        return parse_query(text)
+    except QueryError as error:
+        raise CommandError(query_error_message(text, error)) from None
 
 
 def _as_json(revision: object) -> dict[str, object]:

@@ -37,6 +37,11 @@ class Revision:
     problems: list[Problem] = field(default_factory=list)
     # The collection after this commit (None when it failed to load); kept only on request.
     collection: Collection | None = None
+    # The events the changes name, as the last good version and this one have them, and
+    # both versions' logs for their registries' names (what a query needs to match them).
+    before: dict[str, Event] = field(default_factory=dict)
+    after: dict[str, Event] = field(default_factory=dict)
+    logs: tuple[Collection | None, Collection | None] = (None, None)
 
 
 @dataclass(slots=True)
@@ -361,7 +366,7 @@ def walk_history(
         if reparsed is not None:
             ids = [event.id for event in reparsed]
             before = {i: good_events[i] for i in ids if i in good_events}
-            log.commit_events(reparsed)
+            log.commit_events(reparsed)  # good_events is log.events: it changes here
             revision.changes = diff_events(before, log.events, ids)
         else:
             if current:
@@ -378,9 +383,14 @@ def walk_history(
                 yield revision
                 continue
             assert log.collection is not None
+            before = good_events
             revision.changes = diff_events(good_events, log.events)
             if good is not None:
                 revision.changes += diff_registries(good, log.collection)
+        changed = [c.id for c in revision.changes if c.registry == "events"]
+        revision.before = {i: before[i] for i in changed if i in before}
+        revision.after = {i: log.events[i] for i in changed if i in log.events}
+        revision.logs = (good, log.collection)
         good, good_events = log.collection, log.events
         if keep_collections:
             revision.collection = log.collection
