@@ -120,6 +120,52 @@ def test_a_damaged_entry_is_ignored(folder, log_path, monkeypatch, damage):
     _same(original, again)
 
 
+def _fifo(path: Path, blob: bytes) -> None:
+    os.mkfifo(path, 0o600)  # private, as an entry or key is: only the type gives it away
+
+
+def _zero(path: Path, blob: bytes) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def _link_to_a_copy(path: Path, blob: bytes) -> None:
+    # Even a symlink to the entry's own valid bytes: the cache never follows one.
+    copy = path.with_name("elsewhere")
+    copy.write_bytes(blob)
+    path.symlink_to(copy)
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("swap", [_fifo, _zero, _link_to_a_copy], ids=["fifo", "dev-zero", "link"])
+def test_an_entry_swapped_for_a_fifo_or_device_is_skipped_not_read(
+    folder, log_path, monkeypatch, swap
+):
+    """Issue 12: a FIFO there hung the load; a /dev/zero symlink ate 4.5 GB in 9 s."""
+    original = load_paths([log_path])
+    entry = _entry(folder)
+    blob = entry.read_bytes()
+    entry.unlink()
+    swap(entry, blob)
+    hits = _hits(monkeypatch)
+    again = load_paths([log_path])
+    assert hits == [False]
+    _same(original, again)
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("swap", [_fifo, _zero], ids=["fifo", "dev-zero"])
+def test_a_key_swapped_for_a_fifo_or_device_means_no_cache(folder, log_path, monkeypatch, swap):
+    original = load_paths([log_path])
+    key = folder / "key"
+    blob = key.read_bytes()
+    key.unlink()
+    swap(key, blob)
+    hits = _hits(monkeypatch)
+    again = load_paths([log_path])
+    assert hits == [False]
+    _same(original, again)
+
+
 def test_an_entry_under_another_name_is_ignored(folder, log_path, tmp_path, monkeypatch):
     """A valid entry copied over another file's entry fails the MAC (the name is signed)."""
     other = tmp_path / "other.yaml"

@@ -11,10 +11,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui.model.safe_read import MAX_BYTES, cannot_read, read_bytes
 
 
 class ImportFailure(Exception):
     """An input that cannot be imported: unreadable, missing columns, bad JSON."""
+
+
+def read_source(path: Path) -> bytes:
+    """An input file's bytes, through the reader every door shares (regular files only,
+    at most :data:`~tui.model.safe_read.MAX_BYTES`), or :class:`ImportFailure`."""
+    try:
+        return read_bytes(path, cap=MAX_BYTES, what="an import file")
+    except OSError as error:
+        raise ImportFailure(cannot_read(str(path), error)) from None
 
 
 @dataclass(slots=True)

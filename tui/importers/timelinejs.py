@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tui.importers import ImportFailure, ImportResult, slugify, unique_id
+from tui.importers import ImportFailure, ImportResult, read_source, slugify, unique_id
 from tui.importers.yaml_writer import dump_log
 from tui.model.edtf import EDTFError, parse_edtf
 
@@ -255,10 +255,7 @@ def _media(slide: dict[str, Any]) -> tuple[dict[str, str], list[dict[str, str]]]
 
 def import_timelinejs(path: Path) -> ImportResult:
     """Convert one TimelineJS3 JSON file into a log."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ImportFailure(f"{path}: cannot read: {error.strerror or error}") from error
+    raw = read_source(path)
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:

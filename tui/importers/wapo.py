@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+import io
 import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tui.importers import ImportFailure, ImportResult
+from tui.importers import ImportFailure, ImportResult, read_source
 from tui.importers.yaml_writer import dump_log
 
 SOURCE_ID = "wapo-fatal-force"
@@ -103,11 +104,9 @@ def event_id(wapo_id: str) -> str:
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for each data row of a CSV file, after checking its header."""
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as error:
-        raise ImportFailure(f"{path}: cannot read: {error.strerror or error}") from error
-    with handle:
+    # Read whole (capped) through the shared reader, then decoded as it is parsed: the
+    # BytesIO shares the bytes, so memory stays about the file's size.
+    with io.TextIOWrapper(io.BytesIO(read_source(path)), "utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         try:
             header = reader.fieldnames or []

@@ -11,6 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from tui.model.safe_read import read_bytes
+
 
 def write_atomically(
     target: Path, data: bytes, *, mode: int | None = None, durable: bool = True
@@ -52,5 +54,9 @@ def bytes_hash(data: bytes) -> str:
 
 
 def file_hash(path: str | os.PathLike[str]) -> str:
-    """:func:`bytes_hash` of a file's bytes (OSError when it cannot be read)."""
-    return bytes_hash(Path(path).read_bytes())
+    """:func:`bytes_hash` of a file's bytes (OSError when it cannot be read).
+
+    Read through :mod:`tui.model.safe_read`: a FIFO or a device swapped in for a log is an
+    error here, never a hang or an endless read.
+    """
+    return bytes_hash(read_bytes(path))

@@ -35,6 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tui.model import safe_read
 from tui.model.atomic import write_atomically
 from tui.model.edtf import EDTFDate, parse_edtf
 from tui.model.log import (
@@ -63,6 +64,8 @@ _MAC_SIZE = 32
 # Entries kept: the newest by modification time; older ones are removed after a store.
 MAX_ENTRIES = 24
 MAX_TOTAL_BYTES = 1 << 30
+# An entry is about the size of its YAML, which the loader caps; twice that is not ours.
+MAX_ENTRY_BYTES = 2 * safe_read.MAX_BYTES
 # A file this small loads in milliseconds without a cache: not worth a write.
 MIN_TEXT_CHARS = 64 * 1024
 
@@ -145,7 +148,11 @@ def key_for(text: str) -> str:
 
 
 def _mac_key(folder: Path) -> bytes | None:
-    """The folder's secret MAC key (made on first use, 0600), or ``None``."""
+    """The folder's secret MAC key (made on first use, 0600), or ``None``.
+
+    Read without following a symlink and only from a regular file of ours that nobody
+    else can read (:mod:`tui.model.safe_read`): a planted FIFO or device is "no key".
+    """
     path = folder / "key"
     try:
         with _lock:
@@ -153,10 +160,10 @@ def _mac_key(folder: Path) -> bytes | None:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, "wb") as out:
                     out.write(os.urandom(32))
-        info = path.stat()
-        if info.st_mode & 0o077 or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
-            return None
-        key = path.read_bytes()
+        with safe_read.open_regular(path, cap=64, follow_symlinks=False) as (fd, info):
+            if info.st_mode & 0o077 or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+                return None
+            key = safe_read.read_fd(fd, info.st_size, 64)
     except OSError:
         return None
     return key if len(key) == 32 else None
@@ -362,8 +369,8 @@ def lookup(key: str, file: str, locator: Any) -> Any | None:
         return None
     path = folder / f"{key}.json"
     try:
-        with path.open("rb") as entry:
-            blob = entry.read()
+        # Our own file: a symlink, FIFO or device in its place is refused, never read.
+        blob = safe_read.read_bytes(path, cap=MAX_ENTRY_BYTES, follow_symlinks=False)
     except OSError:
         return None
     mac_key = _mac_key(folder)
@@ -378,7 +385,7 @@ def lookup(key: str, file: str, locator: Any) -> Any | None:
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None  # written by a different encoding that slipped past the version
     with contextlib.suppress(OSError):
-        os.utime(path)  # recently used entries outlive the rest
+        os.utime(path, follow_symlinks=False)  # recently used entries outlive the rest
     return part
 
 

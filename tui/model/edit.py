@@ -50,6 +50,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from tui.model.atomic import bytes_hash, file_hash
 from tui.model.edtf import EDTFError, parse_edtf
 from tui.model.log import PLEDGE_STATUSES
+from tui.model.safe_read import cannot_read, read_bytes
 from tui.model.text import LOG_CONTROL, one_line, printable
 
 __all__ = [
@@ -158,9 +159,9 @@ def add_rating(
     target = Path(os.path.realpath(path))
     shown = str(path)
     try:
-        original = target.read_bytes()
+        original = read_bytes(target)
     except OSError as error:
-        raise EditError(f"cannot read {shown}: {error.strerror or error}") from None
+        raise EditError(cannot_read(shown, error)) from None
     old_hash = bytes_hash(original)
     if expected_hash is not None and expected_hash != old_hash:
         raise ConflictError(_conflict_message(shown))

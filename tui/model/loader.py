@@ -38,13 +38,13 @@ import difflib
 import math
 import os
 import re
-import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+from tui.model import safe_read
 from tui.model.format import (
     CURRENCIES,
     LOG,
@@ -103,7 +103,7 @@ __all__ = [
 ]
 
 # A 100k-event log is about 61 MB; four times that is a mistake or an attack.
-MAX_BYTES = 256 * 1024 * 1024
+MAX_BYTES = safe_read.MAX_BYTES
 # A log nests 7 deep at most (log > events > event > pledge > ratings > rating > evidence).
 MAX_DEPTH = 100
 # How many nodes aliases may add to a file when expanded. A 432-byte "billion laughs"
@@ -159,42 +159,16 @@ def _char_name(char: str) -> str:
 def read_text(path: Path, name: str | None = None) -> tuple[str | None, list[Problem]]:
     """The text of ``path``, or ``None`` and the problems that make it unreadable.
 
-    Checks, in order and before any parser runs: the size cap, UTF-8 (every bad byte
+    Checks, in order and before any parser runs: a regular file, the size cap (both by
+    :mod:`tui.model.safe_read`, the reader every door shares), UTF-8 (every bad byte
     reported where it stands), raw control bytes, and flow-bracket depth.
     """
     file = name if name is not None else str(path)
     try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            return None, [Problem(file, 1, 1, "this is a folder, not a log file")]
-        if not stat.S_ISREG(info.st_mode):
-            # A FIFO or a device (/dev/zero) could be read forever.
-            return None, [Problem(file, 1, 1, "not a regular file")]
-        size = info.st_size
-        if size > MAX_BYTES:
-            return None, [
-                Problem(
-                    file,
-                    1,
-                    1,
-                    f"the file is {size / 2**20:.0f} MiB; a log may be at most "
-                    f"{MAX_BYTES // 2**20} MiB (split it into several files)",
-                )
-            ]
-        with path.open("rb") as handle:
-            # One byte past the cap: a file that grew since stat() is still refused.
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        return None, [Problem(file, 1, 1, "no such file")]
-    except IsADirectoryError:
-        return None, [Problem(file, 1, 1, "this is a folder, not a log file")]
+        data = safe_read.read_bytes(path, cap=MAX_BYTES)
     except OSError as error:
-        return None, [Problem(file, 1, 1, f"cannot read the file: {error.strerror or error}")]
+        return None, [Problem(file, 1, 1, safe_read.reason_of(error))]
     return check_text(data, file)
-
-
-# The messages of read_text that mean "could not read", not "read a bad log".
-_UNREADABLE = ("no such file", "this is a folder", "not a regular file", "cannot read")
 
 
 def check_text(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
@@ -1214,10 +1188,14 @@ def load_file(
 ) -> tuple[FilePart | None, list[Problem], bool]:
     """Read, parse and build one file: its part (None if unusable), problems, readable."""
     file = str(path)
-    text, problems = read_text(path, file)
+    try:
+        data = safe_read.read_bytes(path, cap=MAX_BYTES)
+    except OSError as error:
+        # Not read at all (missing, a folder, a FIFO or device, over the cap): "cannot read".
+        return None, [Problem(file, 1, 1, safe_read.reason_of(error))], False
+    text, problems = check_text(data, file)
     if text is None:
-        unreadable = bool(problems) and problems[0].message.startswith(_UNREADABLE)
-        return None, problems, not unreadable
+        return None, problems, True
     part, problems = load_text(text, file, progress)
     return part, problems, True
 
