@@ -8,12 +8,16 @@ for the exporters or the SSH server.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 from tui import __version__
 from tui.commands import CommandError
+from tui.model.text import printable
 
 # name -> (module, one-line help). Order is the order of `watchline --help`.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -72,7 +76,67 @@ def _tui_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class PrintableStream:
+    """A text stream whose every write passes :func:`printable` first.
+
+    stderr is wrapped for the whole command (it carries only messages for people: errors,
+    warnings, problems, the server's log, argparse's usage), and stdout when it is a
+    terminal, so no control or invisible character reaches a terminal even from a message
+    that forgot to clean what it quotes. Everything but ``write`` is the stream's own.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(printable(text))
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _never_fails_to_encode(stream: object) -> None:
+    """A character the stream's encoding lacks is written as ``\\u2603``, not raised."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        # A closed or detached stream: nothing to protect.
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(errors="backslashreplace")
+
+
+@contextmanager
+def _guarded_output() -> Iterator[None]:
+    """stdout and stderr that never fail on an encoding and never pass a control character
+    to a terminal (see :class:`PrintableStream`); put back as they were afterwards."""
+    saved = sys.stdout, sys.stderr
+    for stream in saved:
+        _never_fails_to_encode(stream)
+    sys.stderr = PrintableStream(sys.stderr)
+    if _is_terminal(sys.stdout):
+        sys.stdout = PrintableStream(sys.stdout)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (ValueError, OSError):
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    with _guarded_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         if args_list and args_list[0] in SUBCOMMANDS:
@@ -88,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return int(browse.run(args) or 0)
     except CommandError as error:
-        print(f"watchline: error: {error}", file=sys.stderr)
+        print(f"watchline: error: {printable(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130
@@ -96,6 +160,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `watchline list | head`: the reader left; that is not an error.
         sys.stderr.close()
         return 0
+    except Exception:
+        # A bug: the traceback is for a report, and its text (which may quote a log or a
+        # path) passes printable like every other line on stderr.
+        import traceback
+
+        print("watchline: internal error (a bug; please report it):", file=sys.stderr)
+        traceback.print_exc(file=sys.stderr)
+        return 70  # EX_SOFTWARE
 
 
 if __name__ == "__main__":

@@ -22,9 +22,15 @@ HOSTILE_TITLES = {
     "clear": "screen \x1b[2J clear",
     "c1": "c1 \u009b31m csi",
     "bidi": "bidi \u202eevil\u202c override \u2066isolate\u2069",
+    "invisible": "marks \u200e\u200f\u061c lines \u2028\u2029 zero \u200b\ufeff\u200d tag \U000e0041",
 }
-# What must never reach the terminal: ESC, BEL, the C1 CSI, bidi overrides and isolates.
-FORBIDDEN = ("\x1b", "\x07", "\u009b", "\u202e", "\u202c", "\u2066", "\u2069")
+# What must never reach the terminal: ESC, BEL, the C1 CSI, bidi overrides, isolates and
+# marks, line and paragraph separators, zero-width and tag characters.
+FORBIDDEN = (
+    *("\x1b", "\x07", "\u009b", "\u202e", "\u202c", "\u2066", "\u2069"),
+    *("\u200e", "\u200f", "\u061c", "\u2028", "\u2029", "\u200b", "\ufeff", "\u200d"),
+    "\U000e0041",
+)
 
 
 def hostile_collection() -> Collection:
@@ -56,6 +62,7 @@ async def test_hostile_titles_are_drawn_literally_and_no_control_gets_out(
         assert "clipboard ␛]52;c;aGk=␇ write" in text
         assert "screen ␛[2J clear" in text
         assert "<U+009B>" in text and "<U+202E>" in text
+        assert "marks <U+200E><U+200F><U+061C>" in text
         # Clicking the row whose title looks like a quit action only moves the cursor.
         for _ in range(3):
             await pilot.click("#timeline", offset=(30, 3))

@@ -31,6 +31,13 @@ HOSTILE = (
     MARKUP_CLICK
     + " [/bold] [link='https://evil.example']x[/link]"
     + " \x1b[2J \x1b]52;c;aGVsbG8=\x07 \x9b31m \u202eevil\u202c"
+    + " marks\u200e\u200f\u061c lines\u2028\u2029 zero\u200b\ufeff\u200d tag\U000e0041"
+)
+# None of these may reach the screen: ESC, BEL, C1 CSI, RLO, the bidi marks, line and
+# paragraph separators, zero-width characters and a tag character.
+FORBIDDEN = (
+    *("\x1b", "\x07", "\x9b", "\u202e", "\u200e", "\u200f", "\u061c", "\u2028", "\u2029"),
+    *("\u200b", "\ufeff", "\u200d", "\U000e0041"),
 )
 
 

@@ -33,7 +33,7 @@ from tui.app.widgets.timeline import EventLabels, Timeline, event_labels
 from tui.model.atomic import file_hash
 from tui.model.changes import ChangeSummary, diff_collections
 from tui.model.log import Collection, Event
-from tui.model.text import one_line, printable
+from tui.model.text import one_line, shown_name
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -573,7 +573,7 @@ class LiveLog:
             self.expect_write(result.new_hash)
             self.app.notify(
                 f"Rated {one_line(result.event_id)} {result.status} as of {result.as_of} "
-                f"({printable(str(result.path))}:{result.line})",
+                f"({shown_name(result.path)}:{result.line})",
                 title="Rating written",
             )
             self.reload()

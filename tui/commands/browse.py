@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from tui.commands import CommandError
+from tui.model.text import printable, shown_name
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +32,7 @@ def parse_as_of(text: str | None) -> datetime.date:
     try:
         date = parse_edtf(text)
     except EDTFError as error:
-        raise CommandError(f"--as-of: {error}") from None
+        raise CommandError(f"--as-of: {printable(str(error))}") from None
     if date.upper == datetime.date.max:
         raise CommandError(f"--as-of: {text!r} has an open end; give a date")
     return date.upper
@@ -43,7 +44,7 @@ def check_paths(paths: list[str]) -> list[Path]:
     for text in paths:
         path = Path(text)
         if not path.exists():
-            raise CommandError(f"{text}: no such file or directory")
+            raise CommandError(f"{shown_name(text)}: no such file or directory")
         checked.append(path)
     return checked
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tui.commands import CommandError
 from tui.commands.list import write
-from tui.model.text import printable
+from tui.model.text import printable, shown_name
 
 _WARNINGS_SHOWN = 20
 
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output not in (None, "-"):
         skipped = f", {len(result.warnings)} warnings" if result.warnings else ""
         print(
-            f"watchline: wrote {result.events} events to {printable(args.output)}{skipped}",
+            f"watchline: wrote {result.events} events to {shown_name(args.output)}{skipped}",
             file=sys.stderr,
         )
     return 0

@@ -20,7 +20,7 @@ from tui.commands import CommandError
 from tui.commands.revision import add_rev_argument, load_at, open_at
 from tui.formats import EVENT_FORMATS, Selection, format_module, write_output
 from tui.model.log import Collection
-from tui.model.text import one_line, printable
+from tui.model.text import one_line, printable, shown_name
 
 # Where a table goes to a pipe or a file, nothing is cut: a reader there has `less -S`.
 UNLIMITED_WIDTH = 1_000_000
@@ -94,7 +94,7 @@ def load_collection(paths: Sequence[str], rev: str | None = None) -> Collection:
         targets = [Path(p) for p in paths] or [bundled_log()]
         for target in targets:
             if not target.exists():
-                raise CommandError(f"{printable(str(target))}: no such file or folder", exit_code=2)
+                raise CommandError(f"{shown_name(target)}: no such file or folder", exit_code=2)
         from tui.commands.progress import load_progress
 
         with load_progress() as progress:
@@ -152,7 +152,7 @@ def write(data: str | bytes, output: str | None) -> None:
         write_output(data, output)
     except OSError as error:
         raise CommandError(
-            f"{printable(str(output))}: cannot write: {error.strerror or error}", exit_code=2
+            f"{shown_name(str(output))}: cannot write: {error.strerror or error}", exit_code=2
         ) from None
 
 

@@ -18,7 +18,7 @@ import datetime
 from tui.commands import CommandError
 from tui.model.edit import EditError, NewRating, add_rating
 from tui.model.log import PLEDGE_STATUSES
-from tui.model.text import printable
+from tui.model.text import printable, shown_name
 
 EPILOG = """\
 examples:
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(error.message, exit_code=error.exit_code) from None
     added = len(result.added_lines)
     print(
-        f"{printable(path)}:{result.line}: rated {printable(result.event_id)} "
+        f"{shown_name(path)}:{result.line}: rated {printable(result.event_id)} "
         f"{result.status} as of {result.as_of} "
         f"({added} line{'s' if added != 1 else ''} added)"
     )

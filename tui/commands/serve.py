@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tui.commands import CommandError
+from tui.model.text import shown_name
 
 DEFAULT_SSH_PORT = 2222
 DEFAULT_WEB_PORT = 8000
@@ -155,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         paths = resolve_log_paths(args.paths)
     except FileNotFoundError as error:
-        raise CommandError(f"no such file or folder: {error.args[0]}") from None
+        raise CommandError(f"no such file or folder: {shown_name(error.args[0])}") from None
     if args.as_of:
         from tui.commands.browse import parse_as_of
 
@@ -218,14 +219,14 @@ def _run_ssh(args: argparse.Namespace, command: list[str]) -> int:
             authorized = ssh.AuthorizedKeys(config.authorized_keys)
         except (OSError, ValueError) as error:
             raise CommandError(
-                f"cannot read authorized keys {config.authorized_keys}: {error}"
+                f"cannot read authorized keys {shown_name(config.authorized_keys)}: {error}"
             ) from None
         if authorized.empty:
             ssh.log.warning("%s lists no keys: nobody can log in yet", config.authorized_keys)
     try:
         host_key, created = ssh.load_or_create_host_key(config.host_key)
     except (OSError, asyncssh.KeyImportError) as error:
-        raise CommandError(f"cannot use host key {config.host_key}: {error}") from None
+        raise CommandError(f"cannot use host key {shown_name(config.host_key)}: {error}") from None
     fingerprint = host_key.get_fingerprint("sha256")
     if created:
         ssh.log.info("created host key %s (%s)", config.host_key, fingerprint)

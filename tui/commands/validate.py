@@ -12,7 +12,7 @@ import sys
 
 from tui.commands import CommandError
 from tui.commands.revision import add_rev_argument, load_at, open_at
-from tui.model.text import printable
+from tui.model.text import printable, shown_name
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(str(problem), file=sys.stderr)
     if result.unreadable:
-        unreadable = ", ".join(printable(name) for name in result.unreadable)
+        unreadable = ", ".join(shown_name(name) for name in result.unreadable)
         raise CommandError(f"cannot read {unreadable}", exit_code=2)
     if result.problems or result.collection is None:
         count = len(result.problems)
@@ -60,5 +60,5 @@ def run(args: argparse.Namespace) -> int:
         if event.location is not None:
             per_file[event.location.file] = per_file.get(event.location.file, 0) + 1
     for name, count in per_file.items():
-        print(f"{printable(name)}: {count} event{'s' if count != 1 else ''}, valid")
+        print(f"{shown_name(name)}: {count} event{'s' if count != 1 else ''}, valid")
     return 0

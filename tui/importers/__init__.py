@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.model.safe_read import MAX_BYTES, cannot_read, read_bytes
+from tui.model.text import shown_name
 
 
 class ImportFailure(Exception):
@@ -26,7 +27,7 @@ def read_source(path: Path) -> bytes:
     try:
         return read_bytes(path, cap=MAX_BYTES, what="an import file")
     except OSError as error:
-        raise ImportFailure(cannot_read(str(path), error)) from None
+        raise ImportFailure(cannot_read(shown_name(path), error)) from None
 
 
 @dataclass(slots=True)

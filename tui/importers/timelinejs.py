@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from tui.importers import ImportFailure, ImportResult, read_source, slugify, unique_id
 from tui.importers.yaml_writer import dump_log
 from tui.model.edtf import EDTFError, parse_edtf
+from tui.model.text import shown_name
 
 # The export (tui.formats.timelinejs) puts an event's sources in a paragraph of this
 # class; the importer reads its links as sources and keeps it out of the summary.
@@ -259,13 +260,15 @@ def import_timelinejs(path: Path) -> ImportResult:
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
-        raise ImportFailure(f"{path}: not UTF-8 text: {error.reason}") from error
+        raise ImportFailure(f"{shown_name(path)}: not UTF-8 text: {error.reason}") from error
     except json.JSONDecodeError as error:
         raise ImportFailure(
-            f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
+            f"{shown_name(path)}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
         ) from error
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
-        raise ImportFailure(f'{path}: not a TimelineJS file: no "events" list at the top level')
+        raise ImportFailure(
+            f'{shown_name(path)}: not a TimelineJS file: no "events" list at the top level'
+        )
 
     warnings: list[str] = []
     title_slide = document.get("title")

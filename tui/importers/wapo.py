@@ -20,6 +20,7 @@ from typing import Any
 
 from tui.importers import ImportFailure, ImportResult, read_source
 from tui.importers.yaml_writer import dump_log
+from tui.model.text import shown_name
 
 SOURCE_ID = "wapo-fatal-force"
 SOURCE = {
@@ -113,16 +114,18 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
             missing = [column for column in required if column not in header]
             if missing:
                 raise ImportFailure(
-                    f"{path}:1: missing column{'s' if len(missing) > 1 else ''}: "
+                    f"{shown_name(path)}:1: missing column{'s' if len(missing) > 1 else ''}: "
                     f"{', '.join(missing)} (is this the right file?)"
                 )
             for row in reader:
                 # line_num is the line the row ended on: right for one-line rows.
                 yield reader.line_num, row
         except csv.Error as error:
-            raise ImportFailure(f"{path}:{reader.line_num}: not valid CSV: {error}") from error
+            raise ImportFailure(
+                f"{shown_name(path)}:{reader.line_num}: not valid CSV: {error}"
+            ) from error
         except UnicodeDecodeError as error:
-            raise ImportFailure(f"{path}: not UTF-8 text: {error.reason}") from error
+            raise ImportFailure(f"{shown_name(path)}: not UTF-8 text: {error.reason}") from error
 
 
 def _read_agencies(path: Path) -> dict[str, dict[str, str]]:
@@ -203,17 +206,17 @@ def import_wapo(data_path: Path, agencies_path: Path) -> ImportResult:
     for line, row in _rows(data_path, INCIDENT_COLUMNS):
         wapo_id = row["id"].strip()
         if not wapo_id:
-            warnings.append(f"{data_path}:{line}: skipped: the row has no id")
+            warnings.append(f"{shown_name(data_path)}:{line}: skipped: the row has no id")
             continue
         if wapo_id in seen_ids:
-            warnings.append(f"{data_path}:{line}: skipped: id {wapo_id} appears twice")
+            warnings.append(f"{shown_name(data_path)}:{line}: skipped: id {wapo_id} appears twice")
             continue
         date_text = row["date"].strip()
         try:
             datetime.date.fromisoformat(date_text)
         except ValueError:
             warnings.append(
-                f"{data_path}:{line}: skipped incident {wapo_id}: bad date {date_text!r}"
+                f"{shown_name(data_path)}:{line}: skipped incident {wapo_id}: bad date {date_text!r}"
             )
             continue
         seen_ids.add(wapo_id)

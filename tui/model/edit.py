@@ -51,7 +51,7 @@ from tui.model.atomic import bytes_hash, file_hash
 from tui.model.edtf import EDTFError, parse_edtf
 from tui.model.log import PLEDGE_STATUSES
 from tui.model.safe_read import cannot_read, read_bytes
-from tui.model.text import LOG_CONTROL, one_line, printable
+from tui.model.text import LOG_CONTROL, one_line, printable, shown_name
 
 __all__ = [
     "ConflictError",
@@ -157,7 +157,7 @@ def add_rating(
     """
     # Write through a symlink to its target, as an editor does, rather than replacing it.
     target = Path(os.path.realpath(path))
-    shown = str(path)
+    shown = shown_name(path)
     try:
         original = read_bytes(target)
     except OSError as error:

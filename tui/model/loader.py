@@ -75,7 +75,7 @@ from tui.model.log import (
     Topic,
 )
 from tui.model.problems import LogError, Problem
-from tui.model.text import LOG_CONTROL
+from tui.model.text import LOG_CONTROL, shown_name
 
 __all__ = [
     "MAX_ALIAS_EXPANSION",
@@ -1174,12 +1174,12 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
             )
             if not found:
-                raise PathError(f"{path}: no *.yaml or *.yml files in this folder")
+                raise PathError(f"{shown_name(path)}: no *.yaml or *.yml files in this folder")
             files.extend(found)
         elif path.exists():
             files.append(path)
         else:
-            raise PathError(f"{path}: no such file or folder")
+            raise PathError(f"{shown_name(path)}: no such file or folder")
     return files
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.model.text import one_line, printable
+from tui.model.text import one_line, shown_name
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -30,8 +30,9 @@ class Problem:
         clean = one_line(self.message)
         if clean != self.message:
             object.__setattr__(self, "message", clean)
-        # A file name found in a folder is untrusted text too.
-        name = printable(self.file)
+        # A file name found in a folder is untrusted text too; a newline in it must not
+        # start a forged FILE:LINE:COL line.
+        name = shown_name(self.file)
         if name != self.file:
             object.__setattr__(self, "file", name)
 

@@ -27,7 +27,7 @@ from tui.model.edit import ConflictError, EditError, EditResult, NewRating, add_
 from tui.model.edtf import EDTFError, parse_edtf
 from tui.model.log import PLEDGE_STATUSES, Collection, Event
 from tui.model.pledges import status_at
-from tui.model.text import one_line, printable
+from tui.model.text import one_line, printable, shown_name
 
 __all__ = ["MAX_LISTED_SOURCES", "RateForm", "RateRequest"]
 
@@ -55,7 +55,7 @@ class RateRequest:
 
 def _conflict_message(file: str) -> str:
     return (
-        f"{printable(file)} changed on disk since it was loaded (someone saved it). "
+        f"{shown_name(file)} changed on disk since it was loaded (someone saved it). "
         "Nothing was written and your input is kept: the log is reloading; look at the "
         "pledge again, then press Save to rate the new version."
     )
@@ -106,7 +106,7 @@ class RateForm(ModalScreen[EditResult | None]):
             yield Static(Content(one_line(event.title)), id="rate-title")
             yield Static(
                 Content(
-                    f"{one_line(event.id)} in {printable(request.file)}: "
+                    f"{one_line(event.id)} in {shown_name(request.file)}: "
                     f"now {self._current} as of {request.as_of.isoformat()}"
                 ),
                 id="rate-now",

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.model.text import one_line, printable
+from tui.model.text import one_line, printable, shown_name
 
 __all__ = [
     "Commit",
@@ -162,7 +162,7 @@ class Repository:
             )
             if not inside:
                 what = "no *.yaml or *.yml files in this folder" if found else "did not exist"
-                raise GitError(f"{printable(path or '.')}: {what} at {commit.short}")
+                raise GitError(f"{shown_name(path or '.')}: {what} at {commit.short}")
             versions.extend(FileVersion(name, blob) for name, blob in inside)
         return versions
 
@@ -244,13 +244,13 @@ def find_repository(paths: Sequence[Path]) -> tuple[Repository, list[str]]:
             check=False,
         )
         if done.returncode != 0:
-            raise GitError(f"{printable(str(path))}: not inside a git repository")
+            raise GitError(f"{shown_name(path)}: not inside a git repository")
         top = Path(done.stdout.decode("utf-8", "surrogateescape").strip()).resolve()
         if root is None:
             root = top
         elif top != root:
             raise GitError(
-                f"{printable(str(path))} is in another repository than {printable(str(root))};"
+                f"{shown_name(path)} is in another repository than {shown_name(root)};"
                 " --rev reads one repository"
             )
         relative.append(absolute.relative_to(top).as_posix() if absolute != top else ".")
