@@ -13,6 +13,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from tui.model.edtf import zone_name
+
 if TYPE_CHECKING:
     from tui.model.edtf import EDTFDate
     from tui.model.log import Agency, Collection, Person
@@ -120,12 +122,34 @@ def bounds_in_words(lower: datetime.date, upper: datetime.date) -> str:
     return f"some day between {first} and {day_words(upper)}"
 
 
+def time_in_words(date: EDTFDate) -> str:
+    """When in its day a date-time is, to the second, with its zone in words:
+    ``at 23:20:30 UTC on 12 Apr 1985``, ``at 10:10:10 (UTC+05:00) on 1 Jan 2004, 05:10:10
+    UTC``, ``at 23:20:30 on 12 Apr 1985 (local time; no zone given)``."""
+    clock = date.time
+    assert clock is not None
+    shown = f"{clock.hour:02d}:{clock.minute:02d}:{clock.second:02d}"
+    day = day_words(date.lower)
+    offset = clock.utcoffset()
+    if offset is None:
+        return f"at {shown} on {day} (local time; no zone given)"
+    if not offset:
+        return f"at {shown} UTC on {day}"
+    instant = datetime.datetime.combine(date.lower, clock).astimezone(datetime.UTC)
+    utc = f"{instant.hour:02d}:{instant.minute:02d}:{instant.second:02d} UTC"
+    if instant.date() != date.lower:
+        utc += f" on {day_words(instant.date())}"
+    return f"at {shown} (UTC{zone_name(date)}) on {day}, {utc}"
+
+
 def date_in_words(date: EDTFDate) -> str:
     """A date as written and what it allows: ``May 2017 — some day between 1 May and 31 May 2017``.
 
     Qualifiers are spelled out (``approximate``, ``uncertain``) so a reader never mistakes
-    a circa date for an exact one.
+    a circa date for an exact one; a date-time says its time to the second and its zone.
     """
+    if date.time is not None:
+        return f"{date.display()} — {time_in_words(date)}"
     qualifiers = []
     if date.approximate:
         qualifiers.append("approximate")

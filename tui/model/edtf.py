@@ -13,11 +13,20 @@ Accepted forms::
                                                 ending in the next year)
     2018-06/2018-08   2018-06/..   ../2018      intervals, open ends
     2018-06/          /2018                     intervals with an unknown end
+    1985-04-12T23:20:30                         a date and (local) time of day, level 0
+    1985-04-12T23:20:30Z  ...T23:20:30+05:00    in UTC, or at an offset (+05, +0500 too)
+
+A date-time's bounds are its (local) day, so it filters, groups and counts as that day;
+``time`` keeps the time of day and :attr:`EDTFDate.time_order` sorts the events of one day
+by their instant. Seconds may have a fraction (``23:20:30.5``); ``24:00:00``, a leap second
+``:60`` and an offset outside -12:00..+14:00 (or ``-00:00``) are refused, as are a time
+inside an interval (level 0 intervals join dates) and a qualifier on a time.
 
 The parser is hand-written (the ``edtf`` package takes milliseconds per date; a log may
 hold 100,000) and stricter than that package: 29 February of a common year, 31 April,
-month 13 and intervals that end before they begin are refused. Years outside 1..9999
-are refused too (``datetime.date`` cannot hold them, and no log of this product needs them).
+month 13 and intervals whose end can fall before their start (``2018/2018-06``,
+``2018-24/2018-12``; two ends that are the same period, ``2018-12/2018-12``, are that
+period) are refused. Years outside 1..9999 are refused too (``datetime.date`` cannot hold them, and no log of this product needs them).
 
 A refused date raises :class:`EDTFError`; when python-dateutil can read what the person
 probably meant, the error carries a suggestion in EDTF ("May 2017" -> "2017-05").
@@ -27,6 +36,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,7 +75,16 @@ _QUALIFIERS = {"": (False, False), "~": (True, False), "?": (False, True), "%": 
 # month/season (or XX), then an optional day (or XX), then an optional qualifier.
 # re.ASCII: \d would otherwise accept any script's digits ("٢٠١٧"), which int() reads.
 _SINGLE = re.compile(r"(\d{4}|\d{3}X|\d{2}XX)(?:-(\d\d|XX)(?:-(\d\d|XX))?)?([~?%]?)\Z", re.ASCII)
-_DATE_TIME = re.compile(r"(\d{4}-\d\d-\d\d)[T ]\d\d:\d\d", re.ASCII)
+_DATE_TIME = re.compile(r"(\d{4}-\d\d-\d\d)[Tt ]\d\d:\d\d", re.ASCII)
+# A level 0 date and time: a complete day, T, hh:mm:ss (a fraction of a second allowed, as
+# ISO 8601 does), then nothing (local time), Z (UTC) or an offset +hh, +hh:mm or +hhmm.
+_TIMED = re.compile(
+    r"(\d{4}-\d\d-\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d(?::?\d\d)?)?\Z",
+    re.ASCII,
+)
+# Offsets in use on Earth run from UTC-12:00 to UTC+14:00.
+_WEST_MOST, _EAST_MOST = -12 * 60, 14 * 60
+_UTC = datetime.UTC
 
 _FROM_ISO = datetime.date.fromisoformat
 _CACHE_SIZE = 65536
@@ -106,14 +125,43 @@ class EDTFDate:
     is_interval: bool = False
     start: EDTFDate | None = None
     end: EDTFDate | None = None
+    # The time of day of a date-time (``1985-04-12T23:20:30Z``), with its UTC offset as
+    # tzinfo when the text gives one; None for a date without a time.
+    time: datetime.time | None = None
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def time_order(self) -> float:
+        """Where in its day this date sorts: -inf without a time (a whole day comes first),
+        else seconds from the day's midnight to the instant, in UTC where an offset is
+        given (a local time with no offset counts as UTC). Only dates of the same day
+        are compared by it: bounds order days first."""
+        clock = self.time
+        if clock is None:
+            return -math.inf
+        local = clock.hour * 3600 + clock.minute * 60 + clock.second + clock.microsecond / 1e6
+        offset = clock.utcoffset()
+        return local if offset is None else local - offset.total_seconds()
+
+    def compact(self) -> str:
+        """The date in as few columns as a timeline row allows: a date-time drops its year
+        and zone ("12 Apr 23:20": the row sits under its month's heading, and the detail
+        pane has the rest); any other date is :meth:`display`."""
+        if self.time is None:
+            return self.display()
+        lower = self.lower
+        return f"{lower.day} {_MONTHS[lower.month - 1]} {_clock(self.time)}"
 
     def display(self) -> str:
         """The date as a reader says it: "9 May 2017", "c. Jun 2018", "Jun-Aug 2018"."""
         if self.is_interval:
             return _display_interval(self)
+        if self.time is not None:  # "12 Apr 1985 23:20 UTC", "1 Jan 2004 10:10 +05:00"
+            zone = zone_name(self)
+            shown = f"{_display_plain(self)} {_clock(self.time)}"
+            return f"{shown} {zone}" if zone else shown
         return _qualify(_display_plain(self), self.approximate, self.uncertain)
 
 
@@ -124,8 +172,8 @@ def parse_edtf(value: str | datetime.date | datetime.datetime | int) -> EDTFDate
     """Parse an EDTF level 0/1 date; raise :class:`EDTFError` (with a suggestion) if invalid.
 
     A ``datetime.date`` or an ``int`` (what a YAML loader makes of unquoted ``2017-05-09``
-    or ``2017``) means exactly what the same text quoted means; a ``datetime`` counts as
-    its date.
+    or ``2017``) means exactly what the same text quoted means; a ``datetime`` means its
+    date and time (to the second, with its offset when it has one).
     """
     if isinstance(value, str):
         return _parse_text(value.strip())
@@ -133,11 +181,12 @@ def parse_edtf(value: str | datetime.date | datetime.datetime | int) -> EDTFDate
     if isinstance(value, bool):
         raise EDTFError(f"not an EDTF date: {value!r} is a boolean; write a date like 2017-05-09")
     if isinstance(value, datetime.datetime):
-        return _parse_text(value.date().isoformat())
+        text = value.isoformat()
+        return _parse_text(text[:-6] + "Z" if text.endswith("+00:00") else text)
     if isinstance(value, datetime.date):
         return _parse_text(value.isoformat())
     if isinstance(value, int):
-        return _parse_text(str(value))
+        return _parse_year_number(value)
     raise EDTFError(
         f"not an EDTF date: a {type(value).__name__} where a date like 2017-05-09 belongs"
     )
@@ -163,13 +212,93 @@ def _parse_uncached(text: str) -> EDTFDate:
             return EDTFDate(text, day, day, "day")
     if "/" in text:
         return _parse_interval(text)
+    if "T" in text:
+        return _parse_date_time(text)
     return _parse_single(text, text)
+
+
+def _parse_year_number(value: int) -> EDTFDate:
+    """An unquoted number (YAML reads ``2017`` and ``-0100`` as numbers): a year or a refusal."""
+    if 1000 <= value <= 9999:
+        return _parse_text(str(value))
+    if 1 <= value <= 999:
+        # YAML reads `0409` as 409: the leading zeros are gone, so say what was read.
+        four = f"{value:04d}"
+        raise EDTFError(
+            f"not an EDTF date: the number {value} (a year has four digits: "
+            f"write '{four}' in quotes for the year {value})",
+            four,
+        )
+    raise EDTFError(
+        f"not a supported date: the number {value} (only years 1 to 9999 are supported)"
+    )
+
+
+def _parse_date_time(text: str) -> EDTFDate:
+    """A level 0 date and time of day (``1985-04-12T23:20:30``, ``...Z``, ``...+05:00``)."""
+    match = _TIMED.match(text)
+    if match is None:
+        raise _explain_mismatch(text, text)
+    day_s, hour_s, minute_s, second_s, fraction, zone = match.groups()
+    day = _parse_single(day_s, text)  # the calendar's messages (29 February, 31 April)
+    hour, minute, second = int(hour_s), int(minute_s), int(second_s)
+    head = f"not a valid date and time: {_echo(text)}"
+    if hour == 24 and minute == second == 0 and not (fraction or "").strip("0"):
+        if day.lower == datetime.date.max:
+            raise EDTFError(f"{head} (24:00:00 is the next day's 00:00:00; write 23:59:59)")
+        following = day.lower + datetime.timedelta(days=1)
+        suggestion = f"{following.isoformat()}T00:00:00{zone or ''}"
+        raise EDTFError(
+            f"{head} (24:00:00 is the next day's 00:00:00: did you mean {suggestion}?)",
+            suggestion,
+        )
+    if hour > 23:
+        raise EDTFError(f"{head} (hour {hour_s} does not exist: hours are 00-23)")
+    if minute > 59:
+        raise EDTFError(f"{head} (minute {minute_s} does not exist: minutes are 00-59)")
+    if second == 60:
+        raise EDTFError(f"{head} (leap seconds are not supported: write :59)")
+    if second > 59:
+        raise EDTFError(f"{head} (second {second_s} does not exist: seconds are 00-59)")
+    micro = int((fraction or "").ljust(6, "0")[:6])
+    return EDTFDate(
+        text,
+        day.lower,
+        day.upper,
+        "day",
+        time=datetime.time(hour, minute, second, micro, tzinfo=_zone(zone, head)),
+    )
+
+
+def _zone(zone: str | None, head: str) -> datetime.tzinfo | None:
+    if zone is None:
+        return None
+    if zone == "Z":
+        return _UTC
+    sign = -1 if zone[0] == "-" else 1
+    digits = zone[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or "0")
+    if minutes > 59:
+        raise EDTFError(f"{head} (offset {zone}: minutes are 00-59)")
+    total = sign * (hours * 60 + minutes)
+    if total == 0 and sign < 0:
+        # ISO 8601 has no negative zero; RFC 3339 uses -00:00 for "offset unknown".
+        raise EDTFError(
+            f"{head} (offset {zone}: write Z or +00:00 for UTC, or no offset for a local time)"
+        )
+    if not _WEST_MOST <= total <= _EAST_MOST:
+        raise EDTFError(f"{head} (offset {zone}: offsets run from -12:00 to +14:00)")
+    if total == 0:
+        return _UTC
+    return datetime.timezone(datetime.timedelta(minutes=total))
 
 
 def _parse_interval(text: str) -> EDTFDate:
     if text.count("/") != 1:
         raise _not_edtf(text)
     left, right = text.split("/")
+    if "T" in left or "T" in right:
+        raise _time_in_interval(text, left, right)
     open_start, open_end = left == "..", right == ".."
     unknown_start, unknown_end = left == "", right == ""
     if (open_start or unknown_start) and (open_end or unknown_end):
@@ -180,12 +309,14 @@ def _parse_interval(text: str) -> EDTFDate:
     end = None if open_end or unknown_end else _parse_single(right, text)
     if "X" in text:
         raise _x_in_interval(text, start, end)
-    if start is not None and end is not None and end.upper < start.lower:
-        raise EDTFError(
-            f"interval ends before it begins: {_echo(text)} "
-            f"({end.display()} is before {start.display()})",
-            suggestion=f"{end.text}/{start.text}",
-        )
+    if (
+        start is not None
+        and end is not None
+        and end.lower < start.upper
+        and (end.lower, end.upper) != (start.lower, start.upper)
+    ):
+        # Two ends that are the same period ("2018-12/2018-12") are that period.
+        raise _end_before_start(text, start, end)
     first = start if start is not None else end
     assert first is not None  # at least one end is known (checked above)
     return EDTFDate(
@@ -199,6 +330,42 @@ def _parse_interval(text: str) -> EDTFDate:
         start=start,
         end=end,
     )
+
+
+def _end_before_start(text: str, start: EDTFDate, end: EDTFDate) -> EDTFError:
+    """An interval whose end can fall before its start (``2018/2017``, ``2018-24/2018-12``)."""
+    if end.upper < start.lower:
+        return EDTFError(
+            f"interval ends before it begins: {_echo(text)} "
+            f"({end.display()} is before {start.display()})",
+            suggestion=f"{end.text}/{start.text}",
+        )
+    # The ends overlap: read as "some time in the start to some time in the end", the end
+    # could come first. Refused rather than guessed at (winter 2018 runs into 2019).
+    detail = (
+        f"the start, {start.display()}, can be as late as {_day_words(start.upper)}, and the "
+        f"end, {end.display()}, as early as {_day_words(end.lower)}"
+    )
+    return EDTFError(
+        f"interval whose end can fall before its start: {_echo(text)} ({detail}; "
+        "an interval's end must come after every day its start can be)"
+    )
+
+
+def _day_words(day: datetime.date) -> str:
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _time_in_interval(text: str, left: str, right: str) -> EDTFError:
+    # EDTF level 0 intervals join dates ("time of day is excluded"); level 1 adds only
+    # open and unknown ends. Suggest the days when that is itself a valid interval.
+    suggestion = f"{left.split('T')[0]}/{right.split('T')[0]}"
+    head = f"not a valid EDTF date: {_echo(text)} (an interval joins dates, not times of day"
+    try:
+        _parse_interval(suggestion)
+    except EDTFError:
+        return EDTFError(f"{head}; write the days it runs between)")
+    return EDTFError(f"{head}: did you mean {suggestion}?)", suggestion)
 
 
 def _x_in_interval(text: str, start: EDTFDate | None, end: EDTFDate | None) -> EDTFError:
@@ -324,7 +491,9 @@ def _season(
 
 def _check_year(year: int, whole: str) -> None:
     if year < 1:
-        raise EDTFError(f"not a supported date: {_echo(whole)} (years before 1 are not supported)")
+        raise EDTFError(
+            f"not a supported date: {_echo(whole)} (only years 1 to 9999 are supported)"
+        )
 
 
 def _why_no_day(year: int, month: int, day: int) -> str:
@@ -358,6 +527,25 @@ def _display_plain(date: EDTFDate) -> str:
     if precision == "decade":
         return f"{lower.year}s"
     return f"{lower.year}s"  # century: 19XX -> 1900s
+
+
+def _clock(clock: datetime.time) -> str:
+    """A time of day to the minute, as a timeline shows it: ``23:20``."""
+    return f"{clock.hour:02d}:{clock.minute:02d}"
+
+
+def zone_name(date: EDTFDate) -> str:
+    """The zone of a date-time as a reader sees it: "UTC", "+05:00", or "" (a local time
+    with no offset, or a date without a time)."""
+    offset = None if date.time is None else date.time.utcoffset()
+    if offset is None:
+        return ""
+    minutes = int(offset.total_seconds()) // 60
+    if minutes == 0:
+        return "UTC"
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"
 
 
 def _qualify(shown: str, approximate: bool, uncertain: bool) -> str:
@@ -429,6 +617,56 @@ def _did_you_mean(suggestion: str) -> str:
 
 
 _FORMS = "write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2017-05-09"
+_TIME_FORMS = (
+    "write a date and time as 1985-04-12T23:20:30, with Z for UTC or an offset such as +05:00"
+)
+_TIME_LIKE = re.compile(r"\d{4}(?:-\d\d){0,2}[Tt]\d", re.ASCII)
+# Date-times as people and programs write them: a space or a small t, no seconds, a
+# fraction, "z", "UTC", an offset with or without a colon.
+_LOOSE_TIME = re.compile(
+    r"(\d{4}-\d\d-\d\d)[Tt ](\d\d):(\d\d)(?::(\d\d)(\.\d{1,9})?)?"
+    r"\s*(Z|z|UTC|[+-]\d\d(?::?\d\d)?)?\Z",
+    re.ASCII,
+)
+
+
+def _explain_date_time(text: str, day: str, head: str) -> EDTFError:
+    """Why a date with a time of day is refused, with the level 0 form it probably means."""
+    try:
+        _parse_single(day, day)
+    except EDTFError as error:
+        return EDTFError(f"{head} ({_reason(error)})")
+    if text[-1] in "~?%":
+        # Level 1 qualifies dates; a qualified time of day is not EDTF at any level.
+        plain = text[:-1]
+        try:
+            _parse_date_time(plain)
+        except EDTFError:
+            return EDTFError(f"{head} (a time of day cannot carry ~ ? or %)")
+        return EDTFError(
+            f"{head} (a time of day cannot carry ~ ? or %: write {plain}, or the day "
+            f"{day}{text[-1]} if the day is in doubt)",
+            plain,
+        )
+    loose = _LOOSE_TIME.match(text)
+    if loose is None:
+        return EDTFError(f"{head} ({_TIME_FORMS})")
+    _day, hour, minute, second, fraction, zone = loose.groups()
+    if zone in ("z", "UTC"):
+        zone = "Z"
+    suggestion = f"{day}T{hour}:{minute}:{second or '00'}{fraction or ''}{zone or ''}"
+    try:
+        _parse_date_time(suggestion)
+    except EDTFError as error:
+        return EDTFError(f"{head} ({_reason(error)})")
+    return EDTFError(f"{head} ({_did_you_mean(suggestion)})", suggestion)
+
+
+def _reason(error: EDTFError) -> str:
+    """The part of a message in its closing parentheses: "February has 28 days"."""
+    message = error.message
+    start = message.find(" (")
+    return message[start + 2 : -1] if start >= 0 and message.endswith(")") else message
 
 
 def _not_edtf(text: str) -> EDTFError:
@@ -441,12 +679,9 @@ def _not_edtf(text: str) -> EDTFError:
         )
     timed = _DATE_TIME.match(text)
     if timed is not None:
-        day = timed.group(1)
-        try:
-            _parse_single(day, day)
-        except EDTFError:
-            return EDTFError(f"{head} (times are not supported; write only the date)")
-        return EDTFError(f"{head} (a date is enough here: did you mean {day}?)", day)
+        return _explain_date_time(text, timed.group(1), head)
+    if _TIME_LIKE.match(text):  # 2017-05-09T10, 2017-05T10:00:00: not a guess to drop
+        return EDTFError(f"{head} ({_TIME_FORMS})")
     if text.upper() != text and _SINGLE.match(text.upper()):
         upper = text.upper()
         return EDTFError(

@@ -227,7 +227,8 @@ SPECS: dict[str, Mapping] = {
                 "date",
                 "date",
                 "When (EDTF): 2017-05-09, 2017-05, 2017, 2018-06~ (about), 2017? (uncertain), "
-                "2018-22 (summer), 2018-06/2018-08 (interval), 2018-06/.. (open end).",
+                "2018-22 (summer), 2018-06/2018-08 (interval), 2018-06/.. (open end), "
+                "2017-05-09T14:30:00Z (a time, in UTC or with an offset such as -04:00).",
                 required=True,
             ),
             Field(

@@ -179,8 +179,9 @@ class Event:
 class Collection:
     """One or more log files merged: the registries united, the events in timeline order.
 
-    ``events`` is sorted by (date.lower, date.upper, id); ``index`` maps an event id to
-    its position in ``events``.
+    ``events`` is sorted by (date.lower, date.upper, date.time_order, id): events of one
+    day by their time (a date without one first); ``index`` maps an event id to its
+    position in ``events``.
     """
 
     title: str
@@ -207,7 +208,7 @@ class Collection:
 
     def sort_events(self) -> None:
         """Put events in timeline order and rebuild the id index."""
-        self.events.sort(key=lambda e: (e.date.lower, e.date.upper, e.id))
+        self.events.sort(key=lambda e: (e.date.lower, e.date.upper, e.date.time_order, e.id))
         self.index = {event.id: i for i, event in enumerate(self.events)}
         self._backlinks = None
 

@@ -19,7 +19,7 @@ from tui.model.log import BUILTIN_KINDS, FORMAT_VERSION, PLEDGE_STATUSES
 
 SCHEMA_ID = "https://watchline.invalid/schema/v1/watchline.schema.json"
 # EDTF's alphabet: digits, X for unspecified digits, - / .. for intervals, ~ ? % qualifiers.
-DATE_PATTERN = r"^[0-9X~?%./-]+$"
+DATE_PATTERN = r"^[0-9X~?%./:TZ+-]+$"
 
 
 def _slug(description: str) -> dict[str, Any]:

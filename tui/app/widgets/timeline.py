@@ -83,12 +83,13 @@ def short_agency_name(collection: Collection, agency_id: str) -> str:
 
 
 def event_labels(collection: Collection) -> EventLabels:
-    """The date (at its precision) and short agency names of every event, as printable text."""
+    """The date (at its precision; a date-time as "12 Apr 23:20", its year in the month's
+    heading) and short agency names of every event, as printable text."""
     dates: list[str] = []
     agencies: list[str] = []
     cache: dict[str, str] = {}
     for event in collection.events:
-        dates.append(one_line(event.date.display()))
+        dates.append(one_line(event.date.compact()))
         names = []
         for agency_id in event.agencies:
             name = cache.get(agency_id)
