@@ -3,8 +3,9 @@
 Loading runs in stages, each of which can only add problems, never raise:
 
 1. **read** (:func:`read_text`): a size cap, strict UTF-8 (each bad byte reported at its
-   line and column), no raw control bytes, and a quick scan of flow-bracket depth that
-   runs before any parser sees the text.
+   line and column), no raw control bytes. Nesting is bounded where each parser needs it:
+   this module's ruamel stage counts depth from events as it goes, and the native parser
+   of :mod:`tui.model.fastload` only sees text whose nesting is bounded beforehand.
 2. **parse** (:func:`parse_text`): text -> a *plain tree* (``dict``/``list``/``str``/
    ``int``/``float``/``bool``/``None``, and ``datetime.date`` where a parser makes one)
    plus a :class:`Locator`. The ruamel.yaml parser here is driven event by event, so the
@@ -24,7 +25,9 @@ stage 2 only: give :class:`Builder` any plain tree and any object with the
 :func:`parse_text` on the same text only when ``locate`` is first called;
 ``event_positions`` must stay cheap because every load calls it once per file (a scan of
 the lines that start an item of ``events:`` is enough). Run :func:`read_text`'s guards
-first: a C parser must never see unbounded nesting. :func:`load_file` is the one place
+first, and bound nesting before a native parser sees the text
+(:func:`tui.model.fastload.nesting_bounded`): a native parser must never see unbounded
+nesting. :func:`load_file` is the one place
 that chooses the parser. ``tests/model/test_loader_seam.py`` shows yaml-rs through this
 seam (``yaml_rs.loads(text, parse_datetime=False)`` + :class:`LazyLocator`) giving the same
 objects and the same problems as the ruamel path.
@@ -143,7 +146,6 @@ _RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Text that arrives through YAML escapes is checked against LOG_CONTROL: the same set, CR too.
 # Bytes that were not UTF-8, as surrogateescape decoding leaves them.
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
-_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -161,7 +163,7 @@ def read_text(path: Path, name: str | None = None) -> tuple[str | None, list[Pro
 
     Checks, in order and before any parser runs: a regular file, the size cap (both by
     :mod:`tui.model.safe_read`, the reader every door shares), UTF-8 (every bad byte
-    reported where it stands), raw control bytes, and flow-bracket depth.
+    reported where it stands), raw control bytes.
     """
     file = name if name is not None else str(path)
     try:
@@ -204,34 +206,7 @@ def check_text(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
         )
     if problems:
         return None, problems
-    deep = _flow_depth_exceeded(text)
-    if deep is not None:
-        line, col = _position(text, deep)
-        return None, [
-            Problem(file, line, col, f"brackets nested more than {MAX_DEPTH} deep; not a log")
-        ]
     return text, []
-
-
-def _flow_depth_exceeded(text: str) -> int | None:
-    """The index where ``[``/``{`` nesting first passes MAX_DEPTH, if it does.
-
-    A quick scan that ignores quoting, so it can only overcount by brackets inside text;
-    the parser stage checks exact depth (block nesting too) as it builds the tree. It
-    exists because some YAML parsers recurse per level (C ones crash on 60 KB of ``[``)
-    and ruamel's scanner slows down quadratically with flow depth.
-    """
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return None
-    depth = 0
-    for match in _BRACKET.finditer(text):
-        if match.group() in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return match.start()
-        elif depth:
-            depth -= 1
-    return None
 
 
 # --------------------------------------------------------------------------- parsing
@@ -574,6 +549,11 @@ def parse_text(text: str, file: str, progress: Callable[[int], None] | None = No
         builder.problems.append(Problem(file, line, col, f"YAML syntax error: {message}"))
     except YAMLError as error:
         builder.problems.append(Problem(file, 1, 1, f"YAML syntax error: {error}"))
+    except (AssertionError, ValueError, TypeError, IndexError, KeyError) as error:
+        # ruamel's own checks that are not YAMLErrors (an assert on a %YAML version, say):
+        # still the file's fault, never a traceback for its reader.
+        detail = str(error) or type(error).__name__
+        builder.problems.append(Problem(file, 1, 1, f"YAML syntax error: {detail}"))
     locator = NodeLocator(builder.root, builder.root_at, builder.positions)
     if builder.problems:
         return ParseResult(None, locator, builder.problems)
