@@ -163,3 +163,75 @@ def test_a_newline_in_a_file_name_stays_on_its_line_in_rate(tmp_path: Path) -> N
     )
     assert missing.returncode == 2
     assert clean_text(missing.stderr).count("\n") == 1
+
+
+# Machine formats: exact data, escaped in the format's own way; text formats: placeholders.
+INVISIBLE_LOG = Path(__file__).with_name("invisible.yaml")
+TITLE = "Title \u202eevil\u202c and\u2028line \u200d"
+
+
+def on_a_terminal(*argv: str) -> str:
+    """``python -m tui ARGV`` with stdout a pty: what a terminal would be sent."""
+    import pexpect
+
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "tui", *argv],
+        env={**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "LANG": "C.UTF-8"},
+        encoding="utf-8",
+        codec_errors="strict",
+        dimensions=(24, 200),
+        timeout=60,
+    )
+    out = child.read()
+    child.close()
+    assert child.exitstatus == 0, out
+    return out.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(
+    ("command", "fmt"),
+    [
+        *(("list", fmt) for fmt in ("table", "md", "ics", "timelinejs", "json")),
+        *(("pledges", fmt) for fmt in ("table", "md", "json")),
+    ],
+)
+def test_piped_output_holds_no_invisible_character(command: str, fmt: str) -> None:
+    result = watchline(command, "-F", fmt, str(INVISIBLE_LOG))
+    assert result.returncode == 0, result.stderr
+    clean_text(result.stdout.replace(b"\r\n", b"\n"))
+
+
+def test_piped_json_escapes_the_set_and_keeps_the_data_exact() -> None:
+    import json
+
+    result = watchline("list", "-F", "json", str(INVISIBLE_LOG))
+    out = clean_text(result.stdout)
+    assert "Title \\u202eevil\\u202c and\\u2028line \\u200d" in out
+    assert "\\udb40\\udc41" in out  # the tag character in the note, as a pair
+    events = {event["id"]: event for event in json.loads(out)}
+    assert events["e1"]["title"] == TITLE
+    assert events["e1"]["summary"] == "Sum\u2029mary \u200f"
+    assert events["e1"]["note"] == "Note \u200e \U000e0041"
+    assert events["p1"]["pledge"]["ratings"][0]["note"] == "kept \u2028"
+
+
+def test_piped_csv_keeps_the_data_exact() -> None:
+    import csv
+    import io
+
+    result = watchline("list", "-F", "csv", str(INVISIBLE_LOG))
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(result.stdout.decode("utf-8")))}
+    assert rows["e1"]["title"] == TITLE
+    assert rows["e1"]["agency_names"] == "Bridgeport \u200ePolice\u2028"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "table", "md", "ics"])
+def test_on_a_terminal_every_format_shows_placeholders(fmt: str) -> None:
+    shown = clean_text(on_a_terminal("list", "-F", fmt, str(INVISIBLE_LOG)).encode())
+    if fmt in ("csv", "table"):
+        assert "<U+202E>evil<U+202C>" in shown
+    if fmt == "md":  # Markdown escapes the brackets
+        assert "\\<U+202E\\>evil\\<U+202C\\>" in shown
+    if fmt == "json":
+        assert "\\u202eevil\\u202c" in shown

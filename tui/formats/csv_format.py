@@ -7,6 +7,12 @@ joins) and as names (for reading).
 A cell that begins with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
 ``'``: spreadsheets would run it as a formula, and no string from a log may trigger an
 action (OWASP's advice on CSV injection). Numbers are written as numbers.
+
+Text is otherwise exact: CSV has no escape syntax, so a bidi control, a mark, U+2028 or a
+zero-width character in the log stays in the cell, for the spreadsheet or script that
+reads it (the loader already refuses control characters in a log). On a terminal the
+output passes ``tui.model.text.printable`` like every format (``write_output``), so those
+characters are shown as ``<U+202E>``; a file or a pipe gets the data as it is.
 """
 
 from __future__ import annotations

@@ -12,6 +12,10 @@
   it; RELATED-TO names related events; DESCRIPTION holds the summary and the sources;
   URL is the first source's link. DTSTAMP is the as-of date, so the same log and as-of
   date give the same bytes.
+* Every text value is shown text, not data: a calendar app puts it in front of a person
+  and iCalendar has no escape for an invisible character, so every character
+  ``tui.model.text.printable`` replaces (bidi controls and marks, U+2028, zero-width and
+  tag characters) is written as its placeholder (``<U+202E>``), in a file or a pipe too.
 """
 
 from __future__ import annotations

@@ -6,8 +6,12 @@ out), dates as their EDTF text, plus derived values:
 ``date_lower``, ``date_upper``  the date's inclusive bounds as ISO days (``null`` if open)
 ``status``, ``overdue``, ``overdue_days``  for pledges, as of the ``--as-of`` date
 
-Amounts are JSON numbers (``895000``, ``12.5``). Strings are kept as the log has them:
-JSON escapes control characters itself, and this is data, not display.
+Amounts are JSON numbers (``895000``, ``12.5``). Strings are kept exactly as the log has
+them, written as UTF-8 (``"Négron"``, not ``"N\\u00e9gron"``), except that every character
+``tui.model.text.printable`` would replace on a terminal (controls, bidi controls and
+marks, U+2028/U+2029, zero-width and tag characters) is written as a JSON escape
+(``"\\u202e"``): the same data for any JSON reader, and nothing invisible or reordering
+for a person who reads the file, on a terminal or piped through ``cat``.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 from tui.formats import Selection
 from tui.formats.common import iso_bound, pledge_state
 from tui.model.log import Event
+from tui.model.text import json_escaped
 
 
 def _number(amount: Decimal | None) -> int | float | None:
@@ -92,18 +97,12 @@ def event_record(event: Event, selection: Selection) -> dict[str, Any]:
 def render_events(selection: Selection) -> str:
     """The selected events as a JSON array (pretty-printed, UTF-8, one trailing newline)."""
     records = [event_record(event, selection) for event in selection.events]
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    return json_escaped(json.dumps(records, ensure_ascii=False, indent=2)) + "\n"
 
 
 def render_pledges(rows: list[Any], selection: Selection) -> str:
     """Pledge rows (``tui.model.pledges.PledgeRow``) as a JSON array of objects."""
     from tui.formats.pledge_rows import row_record
 
-    return (
-        json.dumps(
-            [row_record(row, selection.collection, selection.as_of) for row in rows],
-            ensure_ascii=False,
-            indent=2,
-        )
-        + "\n"
-    )
+    records = [row_record(row, selection.collection, selection.as_of) for row in rows]
+    return json_escaped(json.dumps(records, ensure_ascii=False, indent=2)) + "\n"

@@ -27,7 +27,7 @@ from tui.formats import Selection
 from tui.formats.common import citation, event_sources, kind_label, pledge_state, web_url
 from tui.model.edtf import EDTFDate
 from tui.model.log import Collection, Event
-from tui.model.text import one_line, printable
+from tui.model.text import json_escaped, one_line, printable
 
 SOURCES_CLASS = "watchline-sources"  # read back by tui.importers.timelinejs
 _SPANNING = frozenset({"season", "decade", "century"})
@@ -118,4 +118,4 @@ def render_events(selection: Selection) -> str:
         "title": {"text": {"headline": escape(one_line(collection.title)), "text": intro}},
         "events": [slide(selection, event) for event in selection.events],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_escaped(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
