@@ -37,6 +37,7 @@ from tui.model.loader import (
     Builder,
     FilePart,
     LazyLocator,
+    Problem,
 )
 
 # yaml-rs 0.1.6 crashes the interpreter (SIGSEGV) when it is used after the thread that
@@ -195,25 +196,32 @@ def paused_gc() -> Iterator[None]:
 
 def build_fast(
     text: str, file: str, progress: Callable[[int], None] | None = None
-) -> FilePart | None:
-    """One file's part by the fast path, or ``None`` if the ruamel path must do it.
+) -> tuple[FilePart, list[Problem]] | None:
+    """One file's part and its problems by the fast path, or ``None`` if the ruamel path
+    must read the whole file.
 
-    ``None`` when the text needs the exact parser, when yaml-rs refuses it, or when the
-    part has any problem (so that messages and positions all come from the ruamel path).
-    A clean part is stored in the cache. ``progress(index)`` gets the character reached.
+    ``None`` when the text needs the exact parser or yaml-rs refuses it. A part with
+    problems is checked piece by piece: each event or top-level block that has a problem
+    is parsed alone by the exact parser (which also places the problem), and if any such
+    piece reads differently there, the file is built again from those readings, so its
+    problems are the ones the exact path gives. A piece that cannot be parsed alone
+    sends the whole file to the ruamel path. A clean part is stored in the cache.
+    ``progress(index)`` gets the character reached.
     """
     with paused_gc():
         return _build_fast(text, file, progress)
 
 
-def _build_fast(text: str, file: str, progress: Callable[[int], None] | None) -> FilePart | None:
+def _build_fast(
+    text: str, file: str, progress: Callable[[int], None] | None
+) -> tuple[FilePart, list[Problem]] | None:
     key = cache.key_for(text) if len(text) >= cache.MIN_TEXT_CHARS else None
     if key is not None:
         hit = cache.lookup(key, file, LazyLocator(text, file))
         if hit is not None:
             if progress is not None:
                 progress(len(text))
-            return hit
+            return hit, []
     if needs_exact_parser(text) is not None:
         return None
     tree = parse_fast(text)
@@ -221,18 +229,56 @@ def _build_fast(text: str, file: str, progress: Callable[[int], None] | None) ->
         return None  # empty, or not a mapping: the ruamel path words the problem
     events = tree.get("events")
     event_count = len(events) if isinstance(events, list) else None
-    if progress is not None:
+    locator = LazyLocator(text, file, event_count)
+    built = tree
+    if progress is not None and isinstance(events, list):
         # Parsing is about a tenth of the fast path; building the events is the rest.
         size = len(text)
         progress(size // 10)
-        if isinstance(events, list):
-            tree["events"] = _CountedEvents(
+        built = {
+            **tree,
+            "events": _CountedEvents(
                 events, lambda share: progress(size // 10 + share * (size * 9 // 10) // 1_000_000)
-            )
-    builder = Builder(file, LazyLocator(text, file, event_count))
-    part = builder.build(tree)
-    if builder.problems:
+            ),
+        }
+    builder = Builder(file, locator)
+    part = builder.build(built)
+    if not builder.problems:
+        if key is not None:
+            cache.store(key, part)
+        return part, []
+    exact = _exact_pieces(tree, locator, builder.problem_paths)
+    if exact is None:
         return None
-    if key is not None:
-        cache.store(key, part)
-    return part
+    if exact is not tree:
+        builder = Builder(file, locator)
+        part = builder.build(exact)
+    return part, builder.problems
+
+
+def _exact_pieces(tree: dict[str, Any], locator: LazyLocator, paths: list[Any]) -> Any | None:
+    """``tree`` with each piece that has a problem as the exact parser reads it: the same
+    object when every piece reads alike, ``None`` when one cannot be read alone."""
+    replaced: dict[str, Any] = {}
+    events: list[Any] | None = None
+    for path in paths:
+        if not path:
+            continue  # the root: its keys are the pieces, compared on their own
+        found = locator.piece(path)
+        if found is None:
+            return None
+        where, piece = found
+        if len(where) == 1:
+            name = str(where[0])
+            if piece.tree != tree.get(name):
+                replaced[name] = piece.tree
+            continue
+        index = where[1]
+        assert isinstance(index, int)
+        if piece.tree != tree["events"][index]:
+            if events is None:
+                events = list(tree["events"])
+            events[index] = piece.tree
+    if events is not None:
+        replaced["events"] = events
+    return {**tree, **replaced} if replaced else tree
