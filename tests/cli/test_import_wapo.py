@@ -135,7 +135,9 @@ def test_the_whole_database_imports_in_seconds_and_loads_clean(
     )
     elapsed = time.perf_counter() - start
     assert code == 0
-    assert elapsed < 10, f"import took {elapsed:.1f} s"
+    # About 2 s here; the bound only catches a pathological slowdown on a shared, busy
+    # machine (benchmarks measure speed, tests do not).
+    assert elapsed < 60, f"import took {elapsed:.1f} s"
     collection = load_imported(out)
     assert len(collection.events) == 10430
 
