@@ -137,6 +137,74 @@ def test_numbers_empty_strings_groups_and_bce_years(tmp_path: Path) -> None:
     assert collection.sources[twice.sources[0]].url == "https://a.example/p"
 
 
+def test_twain_keeps_the_time_of_day_of_its_slides(timelinejs_dir: Path, tmp_path: Path) -> None:
+    source = timelinejs_dir / "twain-marktwain.json"
+    slides = json.loads(source.read_text(encoding="utf-8"))["events"]
+    timed = [s for s in slides if str(s["start_date"].get("hour", "")).strip()]
+    out = tmp_path / "twain.yaml"
+    out.write_text(import_timelinejs(source).text, "utf-8")
+    collection = load_imported(out)
+    with_time = [e for e in collection.events if e.date.time is not None]
+    aside = [e for e in collection.events if "start_time" in e.data]
+    # Every slide with an hour keeps it: in its date, or (an interval) in its data.
+    assert len(with_time) + len(aside) == len(timed) == 15
+    first = next(e for e in with_time if e.date.lower == date(2000, 1, 5))
+    assert first.date.text == "2000-01-05T06:45:56"
+    assert first.date.display() == "5 Jan 2000 06:45"
+    (span,) = aside
+    assert span.date.text == "1920-01-05/1923-01-05"
+    assert (span.data["start_time"], span.data["end_time"]) == ("06:45:56", "06:45:56")
+
+
+def test_a_time_of_day_becomes_a_date_time(tmp_path: Path) -> None:
+    def slide(headline: str, start: dict[str, object], end: object = None) -> dict[str, object]:
+        found: dict[str, object] = {"start_date": start, "text": {"headline": headline}}
+        if end is not None:
+            found["end_date"] = end
+        return found
+
+    day = {"year": "2018", "month": "06", "day": "01"}
+    path = _write(
+        tmp_path,
+        {
+            "events": [
+                slide("Evening", {**day, "hour": "20", "minute": "5", "second": ""}),
+                slide("Morning", {**day, "hour": 9, "minute": 30, "millisecond": 250}),
+                slide("No time", {**day, "hour": "", "minute": ""}),
+                slide("Meeting", {**day, "hour": "10"}, {**day, "hour": "12", "minute": "30"}),
+                slide("Span", {**day, "hour": "8"}, {"year": "2018", "month": "06", "day": "03"}),
+                slide("Month", {"year": "2018", "month": "07", "hour": "7"}),
+                slide("Odd", {**day, "hour": "25"}),
+                slide("Words", {**day, "hour": "noon"}),
+            ]
+        },
+    )
+    result = import_timelinejs(path)
+    assert result.events == 8
+    assert len(result.warnings) == 2
+    assert "slide 7" in result.warnings[0] and "25:00:00 dropped" in result.warnings[0]
+    assert "slide 8" in result.warnings[1] and "'noon' is not a number" in result.warnings[1]
+    out = tmp_path / "log.yaml"
+    out.write_text(result.text, encoding="utf-8")
+    collection = load_imported(out)
+    by_title = {e.title: e for e in collection.events}
+    assert by_title["Evening"].date.text == "2018-06-01T20:05:00"
+    assert by_title["Morning"].date.text == "2018-06-01T09:30:00.250"
+    assert by_title["No time"].date.text == "2018-06-01"
+    meeting = by_title["Meeting"]
+    assert meeting.date.text == "2018-06-01T10:00:00"
+    assert meeting.data == {"end_time": "12:30:00"}
+    span = by_title["Span"]
+    assert span.date.text == "2018-06-01/2018-06-03"
+    assert span.data == {"start_time": "08:00:00"}
+    month = by_title["Month"]
+    assert month.date.text == "2018-07" and month.data == {"start_time": "07:00:00"}
+    assert by_title["Odd"].date.text == by_title["Words"].date.text == "2018-06-01"
+    # The timeline order of one day: the whole day, then by time.
+    same_day = [e.title for e in collection.events if e.date.lower == date(2018, 6, 1)]
+    assert same_day == ["No time", "Odd", "Words", "Morning", "Meeting", "Evening", "Span"]
+
+
 def test_bad_json_names_the_file_and_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

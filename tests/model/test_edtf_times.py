@@ -203,11 +203,20 @@ def test_year_numbers_outside_the_range_say_so(
     assert caught.value.suggestion == suggestion
 
 
-@pytest.mark.parametrize("text", ["-0100", "0000", "000X", "00XX", "-0001-01-01", "Y10000"])
+@pytest.mark.parametrize(
+    "text", ["-0100", "0000", "000X", "00XX", "-0001-01-01", "Y10000", "-01XX", "-20XX~"]
+)
 def test_year_texts_outside_the_range_say_so(text: str) -> None:
     with pytest.raises(EDTFError) as caught:
         parse_edtf(text)
     assert "only years 1 to 9999 are supported" in caught.value.message
+
+
+def test_a_y_year_of_four_digits_is_the_plain_year() -> None:
+    with pytest.raises(EDTFError) as caught:
+        parse_edtf("Y9999")
+    assert "the Y prefix is for years of more than four digits" in caught.value.message
+    assert caught.value.suggestion == "9999"
 
 
 @pytest.mark.parametrize(

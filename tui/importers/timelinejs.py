@@ -7,6 +7,13 @@ text (paragraph breaks kept), its ``<a href>`` links kept as sources (one source
 its end date making an EDTF interval, its ``group`` a topic. The title slide gives the
 log its title and description. A slide that cites no link cites the timeline itself.
 
+A time of day (``hour``, ``minute``, ``second``, ``millisecond``) on a full date is kept:
+the date becomes an EDTF date-time such as ``1900-01-06T06:45:56``, with no zone, since
+TimelineJS shows times in the viewer's own. EDTF intervals join dates, not times, so a
+slide with an end on another day becomes an interval of days, and the times the date
+cannot hold (both ends' then, an end time on the start's day, a time on a date without a
+day) are kept in the event's ``data`` as ``start_time`` / ``end_time``; nothing is dropped.
+
 Slides that cannot become events (no start date, a year before 1 AD or after 9999, a date
 that does not exist) are left out and listed as warnings; nothing is guessed.
 """
@@ -14,6 +21,7 @@ that does not exist) are left out and listed as warnings; nothing is guessed.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -166,8 +174,37 @@ def _edtf_part(date: Any, which: str) -> str | None:
     return text
 
 
-def _slide_date(slide: dict[str, Any]) -> tuple[str, str | None]:
-    """The EDTF date of a slide, and a warning when its end date had to be dropped."""
+def _time_part(date: Any, which: str) -> tuple[str | None, str | None]:
+    """The time of day of a TimelineJS date object as ``hh:mm:ss[.mmm]``, or None; and a
+    warning when it had parts that are no time (which are then left out)."""
+    if not isinstance(date, dict):
+        return None, None
+    names = ("hour", "minute", "second", "millisecond")
+    try:
+        hour, minute, second, milli = (_part(date.get(name)) for name in names)
+    except ValueError as error:
+        return None, f"its {which} time of day dropped: a part {error}"
+    if hour is None and minute is None and second is None:
+        return None, None  # a millisecond alone means nothing
+    hour, minute, second, milli = hour or 0, minute or 0, second or 0, milli or 0
+    if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59 and 0 <= milli <= 999):
+        shown = f"{hour}:{minute:02d}:{second:02d}"
+        return None, f"its {which} time of day {shown} dropped: it is not a time"
+    clock = f"{hour:02d}:{minute:02d}:{second:02d}"
+    return (clock + f".{milli:03d}" if milli else clock), None
+
+
+@dataclass
+class _SlideDate:
+    """What a slide's dates become: the EDTF text, the times it could not hold, warnings."""
+
+    text: str
+    times: dict[str, str] = field(default_factory=dict)  # start_time / end_time -> hh:mm:ss
+    warnings: list[str] = field(default_factory=list)
+
+
+def _slide_date(slide: dict[str, Any]) -> _SlideDate:
+    """The EDTF date of a slide, the times of day it keeps aside, and its warnings."""
     start = _edtf_part(slide.get("start_date"), "start_date")
     if start is None:
         raise _SlideSkipped("it has no start_date year")
@@ -175,16 +212,32 @@ def _slide_date(slide: dict[str, Any]) -> tuple[str, str | None]:
         parse_edtf(start)
     except EDTFError as error:
         raise _SlideSkipped(f"its start_date is not a real date: {error.message}") from None
+    result = _SlideDate(start)
+    start_time, warning = _time_part(slide.get("start_date"), "start_date")
+    result.warnings += [warning] if warning else []
     try:
         end = _edtf_part(slide.get("end_date"), "end_date")
     except _SlideSkipped as error:
-        return start, f"end date dropped: {error}"
-    if end is None or end == start:
-        return start, None
-    try:
-        return parse_edtf(f"{start}/{end}").text, None
-    except EDTFError as error:
-        return start, f"end date {end} dropped: {error.message}"
+        end = None
+        result.warnings.append(f"end date dropped: {error}")
+    end_time = None
+    if end is not None:
+        end_time, warning = _time_part(slide.get("end_date"), "end_date")
+        result.warnings += [warning] if warning else []
+    if end is not None and end != start:
+        try:
+            result.text = parse_edtf(f"{start}/{end}").text
+        except EDTFError as error:
+            result.warnings.append(f"end date {end} dropped: {error.message}")
+            end, end_time = None, None
+    if start_time is not None and "/" not in result.text and len(start) == 10:
+        result.text = f"{start}T{start_time}"  # a full day: the time joins the date
+        parse_edtf(result.text)  # a valid day and a valid time of day make a valid date
+    elif start_time is not None:
+        result.times["start_time"] = start_time
+    if end_time is not None and (end != start or end_time != start_time):
+        result.times["end_time"] = end_time
+    return result
 
 
 def _source_for_link(
@@ -296,13 +349,12 @@ def import_timelinejs(path: Path) -> ImportResult:
         summary, links = html_to_text(body)
         title = _one_line(title)
         try:
-            date, note = _slide_date(slide)
+            dated = _slide_date(slide)
         except _SlideSkipped as error:
             label = f" ({_shorten(title or summary, 60)})" if title or summary else ""
             warnings.append(f"{where}{label} skipped: {error}")
             continue
-        if note:
-            warnings.append(f"{where}: {note}")
+        warnings += [f"{where}: {note}" for note in dated.warnings]
         if not title:
             title = _shorten(summary) if summary else f"Untitled slide {number}"
 
@@ -327,7 +379,7 @@ def import_timelinejs(path: Path) -> ImportResult:
         base = base or slugify(title) or f"slide-{number}"
         event: dict[str, Any] = {
             "id": unique_id(base, event_ids),
-            "date": date,
+            "date": dated.text,
             "kind": "other",
             "title": title,
             "summary": summary or None,
@@ -343,7 +395,7 @@ def import_timelinejs(path: Path) -> ImportResult:
         event["sources"] = cited
         media_data, quotes = _media(slide)
         event["quotes"] = quotes or None
-        event["data"] = media_data or None
+        event["data"] = {**dated.times, **media_data} or None
         events.append(event)
 
     log = {

@@ -673,7 +673,15 @@ def _not_edtf(text: str) -> EDTFError:
     if not text:
         return EDTFError(f"empty date ({_FORMS})")
     head = f"not an EDTF date: {_echo(text)}"
-    if re.fullmatch(r"Y-?\d+|-\d{4,}.*", text):
+    short_y = re.fullmatch(r"Y(\d{1,4})", text)
+    if short_y is not None and int(short_y.group(1)) >= 1:
+        # EDTF keeps the Y prefix for years of more than four digits.
+        year = f"{int(short_y.group(1)):04d}"
+        return EDTFError(
+            f"{head} (the Y prefix is for years of more than four digits: did you mean {year}?)",
+            year,
+        )
+    if re.fullmatch(r"Y-?\d+|-\d[\dX]{3,}.*", text):
         return EDTFError(
             f"not a supported date: {_echo(text)} (only years 1 to 9999 are supported)"
         )
