@@ -57,7 +57,7 @@ def test_path_may_follow_the_evidence_list(log, capsys):
             "pledge-funding",
             "kept",
             "--as-of",
-            "2019-04-02",
+            "2019-05",  # not 2019-04-02: the pledge already has that rating
             "--evidence",
             "ap-bond-commission-2019",
             "doingitlocal-2019-04-bond",

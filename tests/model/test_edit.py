@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -461,7 +462,7 @@ def test_a_folder_that_cannot_be_written_is_a_message_not_a_traceback(log_copy, 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(edit.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     before = log_copy.read_bytes()
     with pytest.raises(EditError, match=r"cannot write .*Permission denied"):
         add_rating(log_copy, "pledge-funding", NewRating("kept", "2020"))

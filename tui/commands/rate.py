@@ -5,9 +5,11 @@ the result is validated first, the write is atomic, and a file that changed on d
 since it was read is never overwritten (see :mod:`tui.model.edit`).
 
 Exit status: 0 the rating was written; 1 it was refused to keep the log safe (the file
-changed on disk meanwhile, the log has problems or would have them, or its layout does
-not allow adding lines without changing others); 2 a mistake in the request (unknown
-pledge, status or source, a bad date, an unreadable file).
+changed on disk meanwhile, the log has problems or would have them, its layout does not
+allow adding lines without changing others, the file is read-only, hard-linked or
+someone else's, the pledge already has this very rating and ``--force`` was not given,
+or another watchline kept writing it); 2 a mistake in the request (unknown pledge,
+status or source, a bad date, an unreadable file).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import argparse
 import datetime
 
 from tui.commands import CommandError
-from tui.model.edit import EditError, NewRating, add_rating
+from tui.model.edit import DuplicateRatingError, EditError, NewRating, add_rating
 from tui.model.log import PLEDGE_STATUSES
 from tui.model.text import printable, shown_name
 
@@ -27,8 +29,10 @@ examples:
   watchline rate pledge-anti-bias-plan stalled data/ct-bodycams.yaml
 
 The rating is appended after the pledge's last rating, in the style the file uses.
+The same status as of the same date as an existing rating is refused unless --force.
 Exit status: 0 written; 1 refused to keep the log safe (changed on disk meanwhile,
-invalid result); 2 a mistake in the request (unknown pledge, status or source, bad date).
+invalid result, a read-only, hard-linked or someone else's file, the same rating again);
+2 a mistake in the request (unknown pledge, status or source, bad date, unreadable file).
 """
 
 
@@ -62,6 +66,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="ids of sources (from the log's sources:) that support the rating",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="add the rating even if the pledge has one of this status as of this date",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,7 +85,11 @@ def run(args: argparse.Namespace) -> int:
     note = args.note if args.note else None
     rating = NewRating(status=args.status, as_of=as_of, evidence=tuple(evidence), note=note)
     try:
-        result = add_rating(path, args.id, rating)
+        result = add_rating(path, args.id, rating, allow_duplicate=args.force)
+    except DuplicateRatingError as error:
+        raise CommandError(
+            f"{error.message}. Add --force to record it again", exit_code=error.exit_code
+        ) from None
     except EditError as error:
         raise CommandError(error.message, exit_code=error.exit_code) from None
     added = len(result.added_lines)

@@ -37,7 +37,6 @@ import difflib
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,18 +46,30 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from tui.model.atomic import bytes_hash, file_hash
+from tui.model import atomic
+from tui.model.atomic import (
+    LockTimeout,
+    bytes_hash,
+    file_hash,
+    lock_path,
+    locked_temp,
+    remove_stale_temps,
+    write_lock,
+)
 from tui.model.edtf import EDTFError, parse_edtf
 from tui.model.log import PLEDGE_STATUSES
-from tui.model.safe_read import cannot_read, read_bytes
+from tui.model.safe_read import MAX_BYTES, cannot_read, open_regular, read_fd, reason_of
 from tui.model.text import LOG_CONTROL, one_line, printable, shown_name
 
 __all__ = [
+    "BusyError",
     "ConflictError",
+    "DuplicateRatingError",
     "EditError",
     "EditResult",
     "InvalidResultError",
     "NewRating",
+    "ProtectedFileError",
     "UnsafeEditError",
     "add_rating",
     "file_hash",
@@ -108,6 +119,24 @@ class ConflictError(EditError):
     exit_code = 1
 
 
+class ProtectedFileError(EditError):
+    """The file is read-only, hard-linked or someone else's: replacing it would change that."""
+
+    exit_code = 1
+
+
+class DuplicateRatingError(EditError):
+    """The pledge already has a rating with this status and as-of date."""
+
+    exit_code = 1
+
+
+class BusyError(EditError):
+    """Another watchline held the log's write lock for longer than the timeout."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True, slots=True)
 class NewRating:
     """A rating to add: ``status`` from PLEDGE_STATUSES, ``as_of`` an EDTF date."""
@@ -142,43 +171,63 @@ def add_rating(
     *,
     expected_hash: str | None = None,
     also_load: Sequence[str | os.PathLike[str]] = (),
+    allow_duplicate: bool = False,
 ) -> EditResult:
     """Append ``rating`` to the pledge ``event_id`` in the log file ``path``, in place.
 
     ``expected_hash`` is :func:`file_hash` of the file as the caller last read it (the TUI
     passes the hash of what it shows); without it, the file as read here is the baseline.
     ``also_load`` are the other files loaded together with this one (their registries
-    may define the sources a rating cites); they are read, never written.
+    may define the sources a rating cites); they are read, never written. A rating of the
+    same status and as-of date as one the pledge already has is refused
+    (:class:`DuplicateRatingError`) unless ``allow_duplicate``.
+
+    The whole read-check-write runs under the log's write lock
+    (:func:`~tui.model.atomic.write_lock`), so watchline's writers take turns; leftover
+    temporary files of a killed writer are removed first. A file the write would change
+    beyond its text (read-only, hard-linked, someone else's) is refused
+    (:class:`ProtectedFileError`).
 
     Raises :class:`EditError` (bad request, exit 2), :class:`UnsafeEditError` /
     :class:`InvalidResultError` (the result would lose lines or be invalid, exit 1) or
-    :class:`ConflictError` (the file changed on disk, exit 1). On any error the file is
-    untouched.
+    :class:`ConflictError` (the file changed on disk, exit 1), :class:`ProtectedFileError`,
+    :class:`DuplicateRatingError` or :class:`BusyError` (exit 1). On any error the file
+    is untouched.
     """
     # Write through a symlink to its target, as an editor does, rather than replacing it.
     target = Path(os.path.realpath(path))
     shown = shown_name(path)
-    try:
-        original = read_bytes(target)
-    except OSError as error:
-        raise EditError(cannot_read(shown, error)) from None
-    old_hash = bytes_hash(original)
-    if expected_hash is not None and expected_hash != old_hash:
-        raise ConflictError(_conflict_message(shown))
-    try:
-        text = original.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise EditError(f"{shown} is not UTF-8 text (byte {error.start + 1})") from None
-
     status, as_of = _check_rating_fields(rating)
     others = [Path(p) for p in also_load if Path(os.path.realpath(p)) != target]
-    new_text, line_index, added = insert_rating(
-        text, event_id, NewRating(status, as_of, tuple(rating.evidence), rating.note)
-    )
-    new_bytes = new_text.encode("utf-8")
-    # One load, of the result: a problem on the added lines is the request's (an unknown
-    # source), any other was in the log already. Loading is the slow part of a write.
-    _write_checked(target, shown, new_bytes, old_hash, others, (line_index + 1, len(added)))
+    # A first look before the lock: a missing, hostile or protected file is refused
+    # without leaving a lock file beside it.
+    _read_checked(target, shown)
+    with contextlib.ExitStack() as held:
+        # Every watchline writer of this log waits here for the one before it, then reads
+        # what that one wrote: two `rate`s at once both land, in turn.
+        _take_lock(held, target, shown)
+        remove_stale_temps(target)
+        original, info = _read_checked(target, shown)
+        old_hash = bytes_hash(original)
+        if expected_hash is not None and expected_hash != old_hash:
+            raise ConflictError(_conflict_message(shown))
+        try:
+            text = original.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise EditError(f"{shown} is not UTF-8 text (byte {error.start + 1})") from None
+        del original
+        new_rating = NewRating(status, as_of, tuple(rating.evidence), rating.note)
+        new_text, line_index, added = insert_rating(text, event_id, new_rating)
+        if not allow_duplicate and _has_rating(text, event_id, status, as_of):
+            raise DuplicateRatingError(
+                f"{_quote_id(event_id)} already has a rating {status} as of {as_of}; "
+                f"nothing was written (the same rating twice adds nothing)"
+            )
+        new_bytes = new_text.encode("utf-8")
+        # One load, of the result: a problem on the added lines is the request's (an
+        # unknown source), any other was in the log already. Loading is the slow part.
+        first = (line_index + 1, len(added))
+        _write_checked(target, shown, new_bytes, old_hash, info, others, first)
     return EditResult(
         path=Path(path),
         event_id=event_id,
@@ -189,6 +238,100 @@ def add_rating(
         old_hash=old_hash,
         new_hash=bytes_hash(new_bytes),
     )
+
+
+def _read_checked(target: Path, shown: str) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and ``fstat``, through the shared reader, if it may be written."""
+    try:
+        with open_regular(target) as (fd, info):
+            _check_writable(info, shown)
+            return read_fd(fd, info.st_size, MAX_BYTES), info
+    except OSError as error:
+        raise EditError(cannot_read(shown, error)) from None
+
+
+def _take_lock(held: contextlib.ExitStack, target: Path, shown: str) -> None:
+    try:
+        held.enter_context(write_lock(target))
+    except LockTimeout:
+        raise BusyError(
+            f"another watchline has been writing {shown} for {atomic.LOCK_TIMEOUT:g} s (it "
+            f"holds {lock_path(target).name}); nothing was written. Try again when it is done"
+        ) from None
+    except OSError as error:
+        raise EditError(
+            f"cannot write {shown}: cannot take its write lock "
+            f"{lock_path(target).name}: {reason_of(error)}"
+        ) from None
+
+
+def _check_writable(info: os.stat_result, shown: str) -> None:
+    """Refuse a file that replacing would silently change beyond its text.
+
+    A write replaces the file (a new inode renamed over it): that would make a read-only
+    file writable again, leave the other names of a hard-linked file with the old text,
+    and hand someone else's file to whoever ran ``rate`` (root included).
+    """
+    me = os.geteuid()
+    if info.st_uid != me:
+        owner, you = _user(info.st_uid), _user(me)
+        raise ProtectedFileError(
+            f"{shown} belongs to {owner}, not to you ({you}); watchline writes a new file "
+            f"in its place, which would then be yours and {owner} could lose the right to "
+            f"change it. Nothing was written: rate it as {owner} "
+            f"(sudo -u {owner} watchline rate ...)"
+        )
+    if not info.st_mode & stat.S_IWUSR:
+        raise ProtectedFileError(
+            f"{shown} is read-only (mode {stat.S_IMODE(info.st_mode):04o}); nothing was "
+            f"written. If it should change, make it writable first (chmod u+w {shown})"
+        )
+    if info.st_nlink > 1:
+        others = info.st_nlink - 1
+        raise ProtectedFileError(
+            f"{shown} has {info.st_nlink} hard links; watchline writes a new file in its "
+            f"place, so the other {others} name{'s' if others > 1 else ''} would keep the "
+            f"old text. Nothing was written: give this name its own copy first "
+            f"(cp -p {shown} {shown}.copy && mv {shown}.copy {shown}), then rate it"
+        )
+
+
+def _user(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def _has_rating(text: str, event_id: str, status: str, as_of: str) -> bool:
+    """Whether pledge ``event_id`` already holds a rating of ``status`` as of ``as_of``.
+
+    Reads the event's own lines when a text scan bounds them (as the insert does), the
+    whole document otherwise; ``as_of`` is compared as normalised EDTF text.
+    """
+    lines = text.splitlines(keepends=True)
+    span = _event_span(text, lines, event_id)
+    loader = YAML(typ="safe", pure=True)
+    try:
+        if span is not None:
+            items = loader.load("".join(lines[span[0] : span[1]]))
+        else:
+            items = (loader.load(text) or {}).get("events")
+        event = next(e for e in items if isinstance(e, dict) and e.get("id") == event_id)
+        ratings = (event.get("pledge") or {}).get("ratings") or []
+    except (YAMLError, AttributeError, TypeError, StopIteration):
+        return False
+    for old in ratings:
+        if not isinstance(old, dict) or str(old.get("status", "")).strip() != status:
+            continue
+        try:
+            if parse_edtf(str(old.get("as_of", ""))).text == as_of:
+                return True
+        except EDTFError:
+            continue
+    return False
 
 
 def insert_rating(text: str, event_id: str, rating: NewRating) -> tuple[str, int, list[str]]:
@@ -431,37 +574,40 @@ def _write_checked(
     shown: str,
     data: bytes,
     old_hash: str,
+    info: os.stat_result,
     others: Sequence[Path],
     added: tuple[int, int],
 ) -> None:
     """Write ``data`` over ``target`` atomically, after validating it and the hash.
 
-    ``added`` is (first line, count) of the inserted lines, 1-based, in ``data``.
+    Called under the log's write lock. ``info`` is the ``fstat`` of the file as read: its
+    mode and group are given to the new file. ``added`` is (first line, count) of the
+    inserted lines, 1-based, in ``data``.
     """
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
         # Beside the log, so the rename stays on one file system and is atomic; hidden and
         # not named *.yaml, so a folder load or watcher meanwhile does not take it for a log.
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".watchline-tmp", dir=target.parent
-        )
+        fd, tmp = locked_temp(target)
     except OSError as error:
         raise EditError(
             f"cannot write {shown}: {error.strerror or error} (watchline writes a temporary "
             f"file in the log's folder and renames it over the log)"
         ) from None
-    tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        _validate_result(tmp, shown, others, added)
-        # The last moment before the rename: has anyone saved the file since we read it?
-        if file_hash(target) != old_hash:
-            raise ConflictError(_conflict_message(shown))
-        os.replace(tmp, target)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+            if os.fstat(fd).st_gid != info.st_gid:
+                _keep_group(fd, info.st_gid, shown)
+            os.fchmod(fd, stat.S_IMODE(info.st_mode))
+            _validate_result(tmp, shown, others, added)
+            # The last moment before the rename: has anyone saved the file since we read
+            # it? Watchline's writers wait on the lock; this catches editors, which don't.
+            if file_hash(target) != old_hash:
+                raise ConflictError(_conflict_message(shown))
+            os.replace(tmp, target)
+        finally:
+            os.close(fd)  # releases the temporary file's lock
     except OSError as error:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -471,6 +617,31 @@ def _write_checked(
             tmp.unlink()
         raise
     _fsync_dir(target.parent)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _keep_group(fd: int, gid: int, shown: str) -> None:
+    try:
+        os.fchown(fd, -1, gid)
+    except OSError:
+        raise ProtectedFileError(
+            f"{shown} belongs to the group {_group(gid)}, which you cannot give a new file; "
+            f"writing it would change its group. Nothing was written"
+        ) from None
+
+
+def _group(gid: int) -> str:
+    try:
+        import grp
+
+        return grp.getgrgid(gid).gr_name
+    except (ImportError, KeyError):
+        return f"gid {gid}"
 
 
 def _validate_result(tmp: Path, shown: str, others: Sequence[Path], added: tuple[int, int]) -> None:
