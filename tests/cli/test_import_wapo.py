@@ -16,6 +16,7 @@ from tests.cli.imported import load_imported
 from tui.cli import main
 from tui.importers.wapo import import_wapo
 
+REPO = Path(__file__).resolve().parents[2]
 NEGRON_ID = "2563"  # Jayson Negron, Bridgeport, 2017-05-09
 UNNAMED_ID = "1074"  # no name, no age
 UNKNOWN_AGENCY_ID = "11162"  # its agency id 10963 is not in the agencies file
@@ -148,6 +149,25 @@ def test_the_whole_database_imports_in_seconds_and_loads_clean(
     )
     titles = {collection.events[i].id: collection.events[i].title for i in found}
     assert titles["wapo-2563"] == "Jayson Negron, 15, killed by police in Bridgeport, CT"
+
+    # Readable, namespaced ids; the timeline's short name from the one rule.
+    from tui.app.widgets.timeline import event_labels
+    from tui.model.loader import load_paths
+
+    negron = next(e for e in collection.events if e.id == "wapo-2563")
+    assert negron.agencies == ("wapo-bridgeport-police-department",)
+    labels = event_labels(collection)
+    assert labels.agencies[collection.events.index(negron)] == "Bridgeport PD"
+    unlisted = [agency for agency in collection.agencies if agency.startswith("wapo-agency-")]
+    assert len(unlisted) < len(collection.agencies) // 20  # only those the file lacks
+
+    # The import merges with the bundled log: no id it writes means something else there.
+    merged = load_paths([out, REPO / "data" / "ct-bodycams.yaml"])
+    assert merged.problems == []
+    assert merged.collection is not None
+    assert len(merged.collection.events) == 10430 + len(
+        load_paths([REPO / "data" / "ct-bodycams.yaml"]).collection.events
+    )  # type: ignore[union-attr]
 
 
 # ------------------------------------------------------------------------------ errors

@@ -232,7 +232,8 @@ def test_registries_merge_across_files(load):
 def test_same_registry_id_with_different_content(load):
     other = "watchline: 1\ntitle: Other\nagencies:\n  bpd: {name: Bridgeport PD}\n"
     assert lines(load(a=HEAD, b=other)) == [
-        "b.yaml:4:3: error: agency 'bpd' is defined differently at a.yaml:4:3 (its 'name' differs)"
+        "b.yaml:4:3: error: agency 'bpd' is defined differently at a.yaml:4:3 (its 'name' differs); "
+        "give one of them another id (and change its references), or make the two the same"
     ]
     assert lines(load(a=HEAD, b=HEAD)) == []
 

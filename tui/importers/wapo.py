@@ -14,6 +14,8 @@ import csv
 import datetime
 import io
 import math
+import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -69,21 +71,23 @@ _DATA_TEXT = (
 _DATA_BOOL = ("was_mental_illness_related", "body_camera")
 _DATA_FLOAT = ("latitude", "longitude")
 
-# Topics the data states outright, per row; nothing is inferred beyond the column.
+# Topics the data states outright, per row; nothing is inferred beyond the column. Every id
+# this importer writes starts "wapo-", so an imported log merges with logs written by hand
+# (the bundled log's "use-of-force" means more than fatal shootings).
 TOPICS = {
-    "use-of-force": {
-        "label": "Use of force",
-        "description": "Fatal shootings by on-duty police officers.",
+    "wapo-fatal-shootings": {
+        "label": "Fatal shootings (WaPo)",
+        "description": "Fatal shootings by on-duty police officers, as The Washington Post counts them.",
     },
-    "body-cameras": {
-        "label": "Body cameras",
+    "wapo-body-camera": {
+        "label": "Body camera on (WaPo)",
         "description": (
             "The Post's body_camera column: news reports have indicated an officer was wearing "
             "a body camera and it may have recorded some portion of the incident."
         ),
     },
-    "mental-health": {
-        "label": "Mental health",
+    "wapo-mental-illness": {
+        "label": "Mental illness related (WaPo)",
         "description": (
             "The Post's was_mental_illness_related column: news reports have indicated the "
             "person had a history of mental health issues, expressed suicidal intentions or "
@@ -91,11 +95,45 @@ TOPICS = {
         ),
     },
 }
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def agency_id(wapo_id: str) -> str:
-    """The registry id of a WaPo agency: stable across imports (``wapo-agency-1736``)."""
-    return f"wapo-agency-{wapo_id}"
+def slug(text: str) -> str:
+    """``Sheriff's Office, St. Mary Parish`` -> ``sheriffs-office-st-mary-parish``."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_SLUG.sub("-", folded.lower().replace("'", "").replace("\u2019", "")).strip("-")
+
+
+def agency_ids(known: dict[str, dict[str, str]]) -> dict[str, str]:
+    """A readable registry id for each WaPo agency id: ``wapo-`` and the agency's name
+    (``wapo-bridgeport-police-department``), its state added where two agencies share a
+    name, and the Post's id where even that is shared. The same data gives the same ids."""
+    by_name: dict[str, list[str]] = {}
+    for wapo_id, row in known.items():
+        by_name.setdefault(slug(row["name"]) or "agency", []).append(wapo_id)
+    ids: dict[str, str] = {}
+    for name, wapo_ids in by_name.items():
+        if len(wapo_ids) == 1:
+            ids[wapo_ids[0]] = f"wapo-{name}"
+            continue
+        states: dict[str, list[str]] = {}
+        for wapo_id in wapo_ids:
+            states.setdefault(slug(known[wapo_id]["state"]), []).append(wapo_id)
+        for state, same in states.items():
+            for wapo_id in same:
+                suffix = f"-{state}" if state else ""
+                if len(same) > 1 or not state:
+                    suffix += f"-{slug(wapo_id)}"
+                ids[wapo_id] = f"wapo-{name}{suffix}"
+    return ids
+
+
+def agency_id(wapo_id: str, readable: dict[str, str] | None = None) -> str:
+    """The registry id of a WaPo agency: its readable id, or ``wapo-agency-1736`` for an
+    agency the agencies file does not list."""
+    if readable is not None and wapo_id in readable:
+        return readable[wapo_id]
+    return f"wapo-agency-{slug(wapo_id)}"
 
 
 def event_id(wapo_id: str) -> str:
@@ -198,10 +236,11 @@ def _agency_entry(wapo_id: str, known: dict[str, dict[str, str]]) -> dict[str, A
 def import_wapo(data_path: Path, agencies_path: Path) -> ImportResult:
     """Convert the two Fatal Force CSV files (incidents, agencies) into a log."""
     known = _read_agencies(agencies_path)
+    readable = agency_ids(known)
     agencies: dict[str, dict[str, Any]] = {}
     events: list[dict[str, Any]] = []
     warnings: list[str] = []
-    used_topics: set[str] = {"use-of-force"}
+    used_topics: set[str] = {"wapo-fatal-shootings"}
     seen_ids: set[str] = set()
     for line, row in _rows(data_path, INCIDENT_COLUMNS):
         wapo_id = row["id"].strip()
@@ -220,20 +259,20 @@ def import_wapo(data_path: Path, agencies_path: Path) -> ImportResult:
             )
             continue
         seen_ids.add(wapo_id)
-        agency_ids = []
+        event_agencies: list[str] = []
         for raw in row["agency_ids"].split(";"):
             raw = raw.strip()
             if not raw:
                 continue
             if raw not in agencies:
                 agencies[raw] = _agency_entry(raw, known)
-            if agency_id(raw) not in agency_ids:
-                agency_ids.append(agency_id(raw))
-        topics = ["use-of-force"]
+            if agency_id(raw, readable) not in event_agencies:
+                event_agencies.append(agency_id(raw, readable))
+        topics = ["wapo-fatal-shootings"]
         if row["body_camera"].strip() == "True":
-            topics.append("body-cameras")
+            topics.append("wapo-body-camera")
         if row["was_mental_illness_related"].strip() == "True":
-            topics.append("mental-health")
+            topics.append("wapo-mental-illness")
         used_topics.update(topics)
         events.append(
             {
@@ -241,7 +280,7 @@ def import_wapo(data_path: Path, agencies_path: Path) -> ImportResult:
                 "date": date_text,
                 "kind": "shooting",
                 "title": _title(row),
-                "agencies": agency_ids,
+                "agencies": event_agencies,
                 "topics": topics,
                 "place": _place(row),
                 "sources": [SOURCE_ID],
@@ -257,7 +296,7 @@ def import_wapo(data_path: Path, agencies_path: Path) -> ImportResult:
             "The data: mapping of each event keeps the database's own columns and codes."
         ),
         "agencies": {
-            agency_id(wapo_id): entry
+            agency_id(wapo_id, readable): entry
             for wapo_id, entry in sorted(agencies.items(), key=lambda item: _id_key(item[0]))
         },
         "topics": {topic: TOPICS[topic] for topic in TOPICS if topic in used_topics},

@@ -56,9 +56,30 @@ def typographic_quotes(text: str) -> str:
     return _STRAIGHT_QUOTED.sub("\u201c\\1\u201d", text)
 
 
+# Words an agency's name is shortened by where no alias says how it is known: the
+# timeline's agency column, the table export and roles ("Chief of Police, BPD").
+_SHORTER = (
+    (re.compile(r"\bPolice Department\b"), "PD"),
+    (re.compile(r"\bSheriff['\u2019]s (?:Office|Department)\b"), "Sheriff"),
+    (re.compile(r"\bDepartment of Public Safety\b"), "DPS"),
+    (re.compile(r"\bHighway Patrol\b"), "HP"),
+    (re.compile(r"\bDepartment\b"), "Dept."),
+    (re.compile(r"\bCounty\b"), "Co."),
+)
+
+
+def shorten_agency_name(name: str) -> str:
+    """``Bridgeport Police Department`` -> ``Bridgeport PD``; ``Los Angeles County
+    Sheriff's Department`` -> ``Los Angeles Co. Sheriff``."""
+    for pattern, short in _SHORTER:
+        name = pattern.sub(short, name)
+    return name
+
+
 def agency_short_name(agency: Agency) -> str:
-    """The name a reader knows the agency by: its first alias (``BPD``) or its name."""
-    return agency.aliases[0] if agency.aliases else agency.name
+    """The name a reader knows the agency by: its first alias (``BPD``), else its name
+    shortened by :func:`shorten_agency_name`. The one rule for every short agency name."""
+    return agency.aliases[0] if agency.aliases else shorten_agency_name(agency.name)
 
 
 def agency_name(collection: Collection, agency_id: str | None) -> str:

@@ -1365,7 +1365,8 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
                             part.file,
                             *at,
                             f"{NOUNS[name]} {_quote(entry_id)} is defined differently at "
-                            f"{where}{_differing_field(first[0], obj)}",
+                            f"{where}{_differing_field(first[0], obj)}; give one of them "
+                            "another id (and change its references), or make the two the same",
                         )
                     )
     events: list[Event] = []

@@ -29,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.app.kinds import TONES, kind_mark
+from tui.model.display import agency_short_name
 from tui.model.edtf import MONTH_NAMES
 from tui.model.log import Collection, Event
 from tui.model.text import one_line
@@ -75,11 +76,9 @@ class EventLabels:
 
 
 def short_agency_name(collection: Collection, agency_id: str) -> str:
-    """An agency as the timeline names it: its first alias ("BPD"), else its id."""
+    """An agency as the timeline names it (:func:`agency_short_name`), else its id."""
     agency = collection.agencies.get(agency_id)
-    if agency is not None and agency.aliases:
-        return agency.aliases[0]
-    return agency_id
+    return agency_short_name(agency) if agency is not None else agency_id
 
 
 def event_labels(collection: Collection) -> EventLabels:
