@@ -378,6 +378,9 @@ class LiveLog:
         self._seen: dict[Path, str | None] = {}  # of the files as last read, good or broken
         self._generation = 0
         self._quiet: set[str] = set()  # hashes of our own writes: announced already
+        # A rating is being written: the watcher may see the new file before the form
+        # reports back, and that reload is the app's own, announced by the form.
+        self._writing = False
         self.watcher: FileWatcher | None = None
         self._task: asyncio.Task[None] | None = None
         self.last_reload_seconds: float | None = None
@@ -490,7 +493,7 @@ class LiveLog:
         self._clear_problems()
         # A reload of the app's own write (a rating) was announced by the form already.
         new_hashes = {d for p, d in snapshot.hashes.items() if self.hashes.get(p) != d}
-        quiet = bool(new_hashes) and new_hashes <= self._quiet
+        quiet = self._writing or (bool(new_hashes) and new_hashes <= self._quiet)
         self._quiet.clear()
         self.hashes = dict(snapshot.hashes)
         host.replace_collection(
@@ -541,6 +544,16 @@ class LiveLog:
         if open_editor(self.app, event.location.file, event.location.line):
             self.reload()
 
+    def _write_started(self) -> None:
+        self._writing = True
+
+    def _write_failed(self) -> None:
+        self._writing = False
+
+    def _write_refused(self) -> None:
+        self._writing = False
+        self.reload()
+
     def rate_selected(self) -> None:
         """Open the rating form on the selected pledge."""
         from tui.app.screens.rate_form import RateForm, RateRequest
@@ -564,10 +577,13 @@ class LiveLog:
             as_of=getattr(self.app, "as_of", None) or datetime.date.today(),
             shown_hash=lambda: self.hash_of(file),
             also_load=list(self.files),
-            on_conflict=self.reload,
+            on_conflict=self._write_refused,
+            on_write_start=self._write_started,
+            on_write_failed=self._write_failed,
         )
 
         def written(result: EditResult | None) -> None:
+            self._writing = False
             if result is None:
                 return
             self.expect_write(result.new_hash)

@@ -51,6 +51,10 @@ class RateRequest:
     shown_hash: Callable[[], str | None]
     also_load: Sequence[Path] = ()
     on_conflict: Callable[[], None] | None = None
+    # Called on the app's thread just before the write starts: a reload of the file that
+    # lands before the form reports back is then known to be the app's own.
+    on_write_start: Callable[[], None] | None = None
+    on_write_failed: Callable[[], None] | None = None  # refused for another reason
 
 
 def _conflict_message(file: str) -> str:
@@ -216,6 +220,8 @@ class RateForm(ModalScreen[EditResult | None]):
         rating = NewRating(status=status, as_of=as_of, evidence=self._evidence(), note=note)
         self._set_writing(True)
         self.query_one("#rate-error", Static).update(Content("Writing..."))
+        if self.request.on_write_start is not None:
+            self.request.on_write_start()
         self._write(rating, self.request.shown_hash())
 
     def _evidence(self) -> tuple[str, ...]:
@@ -240,12 +246,17 @@ class RateForm(ModalScreen[EditResult | None]):
             self.app.call_from_thread(self._conflict)
             return
         except EditError as error:
-            self.app.call_from_thread(self._refuse, error.message)
+            self.app.call_from_thread(self._not_written, error.message)
             return
         except Exception as error:  # never a traceback: the file is untouched on any error
-            self.app.call_from_thread(self._refuse, f"The rating was not written: {error}")
+            self.app.call_from_thread(self._not_written, f"The rating was not written: {error}")
             return
         self.app.call_from_thread(self.dismiss, result)
+
+    def _not_written(self, message: str) -> None:
+        self._refuse(message)
+        if self.request.on_write_failed is not None:
+            self.request.on_write_failed()
 
     def _conflict(self) -> None:
         self._refuse(_conflict_message(self.request.file))
