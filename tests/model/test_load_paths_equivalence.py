@@ -167,6 +167,18 @@ CORPUS: dict[str, tuple[str, bool]] = {
     "not a mapping": ("- a\n- b\n", False),
     "scalar document": ("just text\n", False),
     "unknown reference": (log("agencies: [nope]"), False),
+    "a title at its length limit": (log("title: " + "t" * 300), True),
+    "a title over its length limit": (log("title: " + "t" * 301), False),
+    "an id over its length limit": (log().replace("id: e1", "id: " + "e" * 101), False),
+    "an event over the text limit": (
+        log(
+            "summary: " + "s" * 20_000,
+            "note: " + "n" * 2_000,
+            "place: " + "p" * 2_000,
+            "data: {a: " + "d" * 2_000 + "}",
+        ),
+        False,
+    ),
 }
 
 

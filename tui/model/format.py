@@ -39,6 +39,26 @@ SLUG = re.compile(SLUG_PATTERN)
 URL_PATTERN = r"^https?://"
 URL = re.compile(URL_PATTERN)
 
+# How long text may be, in characters (code points, as JSON Schema's maxLength counts).
+# The loader reports a longer value as a problem at its position and the schema carries
+# the same maxLength. The detail pane lays out about a thousand characters a millisecond
+# (Textual wraps word by word), so EVENT_TEXT_LIMIT keeps any accepted event's pane to
+# about one frame, where a 10 MB title once took 20 s and 591 MB.
+TEXT_LIMITS: dict[str, int] = {
+    "title": 300,  # an event's, a source's or the log's title: one row of the timeline
+    "summary": 20_000,  # an event's account: about 3,000 words
+    "description": 20_000,  # the log's, a topic's
+    "*": 2_000,  # every other text: names, places, notes, quotes, URLs, list items, data
+}
+SLUG_LIMIT = 100  # an id or a reference to one
+EVENT_TEXT_LIMIT = 25_000  # all the text of one event together: what its detail pane shows
+
+
+def text_limit(name: str) -> int:
+    """The most characters field ``name`` may hold (``TEXT_LIMITS``)."""
+    return TEXT_LIMITS.get(name, TEXT_LIMITS["*"])
+
+
 # The registries an id can point into; "events" is the events list, "kinds" includes the
 # built-in kinds.
 REGISTRIES: tuple[str, ...] = ("agencies", "people", "topics", "sources", "kinds", "events")

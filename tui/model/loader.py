@@ -50,13 +50,17 @@ from typing import Any, Protocol, cast
 from tui.model import safe_read
 from tui.model.format import (
     CURRENCIES,
+    EVENT_TEXT_LIMIT,
     LOG,
     NOUNS,
     SLUG,
+    SLUG_LIMIT,
     SPECS,
+    TEXT_LIMITS,
     URL,
     Field,
     Mapping,
+    text_limit,
 )
 from tui.model.log import (
     BUILTIN_KINDS,
@@ -782,6 +786,17 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+def _text_size(tree: Any) -> int:
+    """How many characters of text a parsed tree holds, keys included."""
+    if isinstance(tree, str):
+        return len(tree)
+    if isinstance(tree, dict):
+        return sum(_text_size(key) + _text_size(value) for key, value in tree.items())
+    if isinstance(tree, list):
+        return sum(_text_size(item) for item in tree)
+    return 0
+
+
 def _quote(text: str, limit: int = 60) -> str:
     """``text`` quoted for a message, cut short if long (Problem makes it printable)."""
     if len(text) > limit:
@@ -875,6 +890,15 @@ class Builder:
             path,
             f"text holds control character {_char_name(bad.group())}; "
             "a log holds only printable text",
+        )
+        return False
+
+    def fits(self, text: str, path: TreePath, limit: int, what: str) -> bool:
+        """Refuse text longer than ``limit`` characters (``tui.model.format.TEXT_LIMITS``)."""
+        if len(text) <= limit:
+            return True
+        self.problem(
+            path, f"{what} is {len(text):,} characters long; at most {limit:,} are allowed"
         )
         return False
 
@@ -977,6 +1001,8 @@ class Builder:
                 hint = _QUOTE_HINT if isinstance(value, bool | int | float | datetime.date) else ""
                 self.problem(path, f"{name} must be text, got {_describe(value)}{hint}")
                 return _INVALID
+            if not self.fits(value, path, text_limit(spec_field.name), name):
+                return _INVALID
             if not self.printable(value, path):
                 return _INVALID
             if kind == "url" and not URL.match(value):
@@ -1019,7 +1045,9 @@ class Builder:
                         )
                         ok = False
                         continue
-                    if not self.printable(item, item_path):
+                    if not self.fits(
+                        item, item_path, TEXT_LIMITS["*"], f"an item of {name}"
+                    ) or not self.printable(item, item_path):
                         ok = False
                         continue
                     items.append(item)
@@ -1139,6 +1167,8 @@ class Builder:
                 f"got {_describe(value)}{hint}",
             )
             return _INVALID
+        if not self.fits(value, path, SLUG_LIMIT, what):
+            return _INVALID
         if registry is None and not SLUG.match(value):
             self.problem(
                 path,
@@ -1178,7 +1208,11 @@ class Builder:
                 continue
             if isinstance(item, datetime.date):
                 item = item.isoformat()
-            if isinstance(item, str) and not self.printable(item, (*path, key)):
+            if isinstance(item, str) and not (
+                self.fits(key, (*path, key), TEXT_LIMITS["*"], f"a name in {name}")
+                and self.fits(item, (*path, key), TEXT_LIMITS["*"], f"{name} value {_quote(key)}")
+                and self.printable(item, (*path, key))
+            ):
                 ok = False
                 continue
             if not isinstance(item, str | int | float | bool):
@@ -1203,6 +1237,8 @@ class Builder:
         for entry_id, item in value.items():
             entry_path = (*path, entry_id)
             if not self.text_key(entry_id, entry_path):
+                continue
+            if not self.fits(entry_id, entry_path, SLUG_LIMIT, f"{spec.noun} id"):
                 continue
             if not SLUG.match(entry_id):
                 self.problem(
@@ -1238,6 +1274,17 @@ class Builder:
             if len(self.problems) != before:
                 if isinstance(raw_id, str):
                     # Its own problems are reported; links to it should not be too.
+                    self.part.broken_event_ids.add(raw_id)
+                continue
+            size = _text_size(item)
+            if size > EVENT_TEXT_LIMIT:
+                self.problem(
+                    item_path,
+                    f"{what} holds {size:,} characters of text; an event may hold at most "
+                    f"{EVENT_TEXT_LIMIT:,} (its detail pane shows it all): shorten it, or "
+                    "leave the long text to a source",
+                )
+                if isinstance(raw_id, str):
                     self.part.broken_event_ids.add(raw_id)
                 continue
             line, col = (

@@ -14,7 +14,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tui.model.format import CURRENCIES, LOG, SLUG_PATTERN, SPECS, URL_PATTERN, Field
+from tui.model.format import (
+    CURRENCIES,
+    LOG,
+    SLUG_LIMIT,
+    SLUG_PATTERN,
+    SPECS,
+    TEXT_LIMITS,
+    URL_PATTERN,
+    Field,
+    text_limit,
+)
 from tui.model.log import BUILTIN_KINDS, FORMAT_VERSION, PLEDGE_STATUSES
 
 SCHEMA_ID = "https://watchline.invalid/schema/v1/watchline.schema.json"
@@ -23,7 +33,12 @@ DATE_PATTERN = r"^[0-9X~?%./:TZ+-]+$"
 
 
 def _slug(description: str) -> dict[str, Any]:
-    return {"type": "string", "pattern": SLUG_PATTERN, "description": description}
+    return {
+        "type": "string",
+        "pattern": SLUG_PATTERN,
+        "maxLength": SLUG_LIMIT,
+        "description": description,
+    }
 
 
 def _field_schema(spec_field: Field) -> dict[str, Any]:
@@ -32,10 +47,16 @@ def _field_schema(spec_field: Field) -> dict[str, Any]:
     description = spec_field.description
     if kind == "version":
         return {"const": FORMAT_VERSION, "description": description}
+    limit = text_limit(spec_field.name)
     if kind == "text":
-        return {"type": "string", "description": description}
+        return {"type": "string", "maxLength": limit, "description": description}
     if kind == "url":
-        return {"type": "string", "pattern": URL_PATTERN, "description": description}
+        return {
+            "type": "string",
+            "pattern": URL_PATTERN,
+            "maxLength": limit,
+            "description": description,
+        }
     if kind == "id":
         return _slug(description)
     if kind == "ref":
@@ -51,14 +72,18 @@ def _field_schema(spec_field: Field) -> dict[str, Any]:
     if kind == "refs":
         schema: dict[str, Any] = {
             "type": "array",
-            "items": {"type": "string", "pattern": SLUG_PATTERN},
+            "items": {"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_LIMIT},
             "description": description,
         }
         if spec_field.min_items:
             schema["minItems"] = spec_field.min_items
         return schema
     if kind == "texts":
-        return {"type": "array", "items": {"type": "string"}, "description": description}
+        return {
+            "type": "array",
+            "items": {"type": "string", "maxLength": TEXT_LIMITS["*"]},
+            "description": description,
+        }
     if kind == "date":
         return {
             "type": ["string", "integer"],
@@ -76,7 +101,11 @@ def _field_schema(spec_field: Field) -> dict[str, Any]:
     if kind == "data":
         return {
             "type": "object",
-            "additionalProperties": {"type": ["string", "number", "boolean"]},
+            "propertyNames": {"maxLength": TEXT_LIMITS["*"]},
+            "additionalProperties": {
+                "type": ["string", "number", "boolean"],
+                "maxLength": TEXT_LIMITS["*"],
+            },
             "description": description,
         }
     ref = {"$ref": f"#/$defs/{spec_field.spec}"}
@@ -87,7 +116,7 @@ def _field_schema(spec_field: Field) -> dict[str, Any]:
     if kind == "registry":
         return {
             "type": "object",
-            "propertyNames": {"pattern": SLUG_PATTERN},
+            "propertyNames": {"pattern": SLUG_PATTERN, "maxLength": SLUG_LIMIT},
             "additionalProperties": ref,
             "description": description,
         }
