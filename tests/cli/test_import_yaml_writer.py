@@ -65,3 +65,13 @@ def test_a_dumped_log_loads_without_problems(tmp_path: Path) -> None:
     assert event.summary == "Line one\n\nLine two \\ with a backslash"
     assert event.topics == ("on",)
     assert event.data == {"age": 15, "armed": False, "lat": -73.19, "code": "no"}
+
+
+def test_invisible_characters_are_written_as_escapes_and_read_back_exactly() -> None:
+    from tests.model.test_text import DANGEROUS
+
+    text = "a" + "".join(sorted(DANGEROUS)) + "\u00e9\U0001f4f7"
+    quoted = quote(text)
+    assert not DANGEROUS & set(quoted)
+    assert "\\u202e" in quoted and "\\U000e0041" in quoted and "\u00e9" in quoted
+    assert _read(f"value: {quoted}\n")["value"] == text

@@ -16,12 +16,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from tui.model.text import ESCAPED_CLASS
+
 # Keys written bare: slugs and the format's own field names (``as_of``, ``date``).
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 # Strings written bare: ids, kinds, codes. Anything else is quoted.
 _PLAIN_WORD = re.compile(r"[a-z][a-z0-9_-]*\Z")
-# Characters json.dumps(ensure_ascii=False) leaves raw but YAML requires escaped.
-_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+# Characters json.dumps(ensure_ascii=False) leaves raw but YAML requires escaped (DEL, C1,
+# U+2028/U+2029, BOM, non-characters, surrogates), and every other character printable()
+# would replace on a terminal (bidi controls and marks, zero-width and tag characters):
+# the imported log holds the same data, and nothing in it is invisible to its reader.
+_YAML_UNSAFE = re.compile(f"[{ESCAPED_CLASS}\ufffe\uffff]")
 
 # Words YAML 1.1 readers take for booleans or null: always quoted.
 _YAML11_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"})
@@ -30,7 +35,8 @@ Scalar = str | int | float | bool | Decimal | None
 
 
 def _escape_unsafe(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+    code = ord(match.group())
+    return f"\\U{code:08x}" if code > 0xFFFF else f"\\u{code:04x}"
 
 
 def quote(text: str) -> str:

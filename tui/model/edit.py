@@ -256,12 +256,13 @@ def _take_lock(held: contextlib.ExitStack, target: Path, shown: str) -> None:
     except LockTimeout:
         raise BusyError(
             f"another watchline has been writing {shown} for {atomic.LOCK_TIMEOUT:g} s (it "
-            f"holds {lock_path(target).name}); nothing was written. Try again when it is done"
+            f"holds {shown_name(lock_path(target).name)}); nothing was written. Try again when "
+            "it is done"
         ) from None
     except OSError as error:
         raise EditError(
             f"cannot write {shown}: cannot take its write lock "
-            f"{lock_path(target).name}: {reason_of(error)}"
+            f"{shown_name(lock_path(target).name)}: {reason_of(error)}"
         ) from None
 
 

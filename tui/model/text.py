@@ -56,6 +56,8 @@ _LONE_JOINER = f"(?<!{_JOINABLE})[{_JOINERS}]|[{_JOINERS}](?!{_JOINABLE})"
 # also what JSON escapes: the set without tab and newline (json.dumps escapes them inside
 # strings; outside, they are the indentation).
 _ANY = re.compile(f"[{_CONTROLS}{_INVISIBLE}{_JOINERS}]")
+# The same set as the body of a regex character class, for a format that adds its own.
+ESCAPED_CLASS = f"{_CONTROLS}{_INVISIBLE}{_JOINERS}"
 _ANY_IN_NAME = UNSAFE_CHARACTERS
 
 
