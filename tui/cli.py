@@ -68,6 +68,12 @@ def _tui_parser() -> argparse.ArgumentParser:
         help="show the log as it was at this git commit, tag, branch or date (read only)",
     )
     parser.add_argument(
+        "--since",
+        metavar="REV",
+        help="mark the events new (+) or changed (~) since this git commit, tag or date, "
+        "with each event's history (h)",
+    )
+    parser.add_argument(
         "--read-only",
         action="store_true",
         help="no editor and no writes (served sessions use this)",

@@ -40,6 +40,7 @@ from tui.model.text import one_line
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tui.app.since import SinceTracker
     from tui.model.history.loading import LogRevision
 
 # Below these sizes the timeline takes the whole screen and the panes open over it.
@@ -92,6 +93,8 @@ class WatchlineApp(App[None]):
         Binding("f", "facets", "Facets", id="app.facets"),
         Binding("c", "clear_query", "Clear", id="app.clear-query"),
         Binding("p", "pledges", "Pledges", id="app.pledges"),
+        # Only with --since REV (check_action hides it otherwise).
+        Binding("h", "history", "History", id="app.history"),
         Binding("e", "edit", "Edit this event in $EDITOR", show=False, id="edit"),
         Binding("r", "rate", "Rate this pledge", show=False, id="app.rate"),
         Binding("x", "dismiss_problems", "Dismiss problems", show=False, id="app.dismiss-problems"),
@@ -113,6 +116,7 @@ class WatchlineApp(App[None]):
         preload: Future[LoadedLog] | None = None,
         watch: bool = True,
         revision: LogRevision | None = None,
+        since: LogRevision | None = None,
     ) -> None:
         """``paths`` are loaded in a thread; a ready ``collection`` (tests) skips loading.
 
@@ -121,6 +125,8 @@ class WatchlineApp(App[None]):
         ``watch`` reloads the files when they change (``--no-watch`` turns it off).
         ``revision`` (``--rev``): the log as a git commit has it, a past state, so nothing
         is watched or reloaded and nothing can be edited or rated.
+        ``since`` (``--since``): mark the events new or changed against that commit's log,
+        and show each event's history (``tui.app.since``).
         """
         super().__init__()
         self.paths = [Path(p) for p in paths]
@@ -142,6 +148,13 @@ class WatchlineApp(App[None]):
         self._progress_timer: Timer | None = None
         self.revision = revision
         self.live = LiveLog(self, self.paths, watch=watch and revision is None)
+        self.since_tracker: SinceTracker | None = None
+        if since is not None:
+            from tui.app.since import SinceTracker
+
+            self.since_tracker = SinceTracker(
+                self, since, revision, on_marks=self._since_marked, on_history=self._since_history
+            )
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -179,6 +192,7 @@ class WatchlineApp(App[None]):
             self.call_later(self._add_panes)
         if self._given is not None:
             self._install(self._given, event_labels(self._given), [])
+            self._start_since(self._given)
         else:
             self.timeline.loading = True
             # A load past half a second shows how far it has got, in the header.
@@ -250,6 +264,7 @@ class WatchlineApp(App[None]):
             return
         self._install(collection, labels, problems, engine, indexing=indexing)
         self.live.start()
+        self._start_since(collection)
 
     def _engine_ready(self, collection: Collection, engine: QueryEngine) -> None:
         """The indexes of ``collection`` are built: run the query typed so far, count facets."""
@@ -258,6 +273,7 @@ class WatchlineApp(App[None]):
         if not self.query("#timeline"):
             return  # the app is closing
         self.engine = engine
+        self._mark_engine(engine, collection)
         self.query_bar.show_indexing(False)
         if self.query_bar.text == self._query_text:
             # Nothing typed meanwhile: the timeline already shows every event, and
@@ -300,11 +316,16 @@ class WatchlineApp(App[None]):
         if engine is None and not indexing:
             engine = QueryEngine(collection, self.as_of)
         self.engine = engine
+        if engine is not None:
+            self._mark_engine(engine, collection)
         self.sub_title = one_line(collection.title)
         if self.revision is not None:
             self.sub_title += f" · at {self.revision.label}"
+        if self.since_tracker is not None:
+            self.sub_title += f" · marks since {self.since_tracker.label}"
         self.problems = problems
         self.timeline.set_collection(collection, labels)
+        self._mark_timeline(collection)
         if engine is None:
             self.query_bar.show_indexing(True)
             self.query_bar.show_count(len(collection.events), len(collection.events))
@@ -332,6 +353,67 @@ class WatchlineApp(App[None]):
         """Show a reloaded log in place of this one: same event, query and scroll place."""
         with keep_place(self.timeline):
             self._install(collection, labels, problems, engine)
+
+    # -- --since REV ----------------------------------------------------------------------------
+
+    def _start_since(self, collection: Collection) -> None:
+        """Read the log at --since REV and the history once the first frame is drawn."""
+        tracker = self.since_tracker
+        if tracker is not None:
+            self.call_after_refresh(tracker.start, collection)
+
+    def _since_marks(self, collection: Collection) -> dict[str, str] | None:
+        tracker = self.since_tracker
+        return None if tracker is None else tracker.marks_of(collection)
+
+    def _mark_engine(self, engine: QueryEngine, collection: Collection) -> None:
+        marks = self._since_marks(collection)
+        if marks is not None and engine.collection is collection:
+            engine.set_since(marks)
+
+    def _mark_timeline(self, collection: Collection) -> None:
+        marks = self._since_marks(collection)
+        if marks is None:
+            return
+        from tui.app.since import MARK_GLYPHS
+
+        index = collection.index
+        self.timeline.set_marks(
+            {index[i]: MARK_GLYPHS[mark] for i, mark in marks.items() if i in index}
+        )
+
+    def _since_marked(self) -> None:
+        """The marks are known: draw them, count the facet, run a since: query again."""
+        collection = self.collection
+        if collection is None or not self.query("#timeline"):
+            return
+        self._mark_timeline(collection)
+        if self.engine is not None:
+            self._mark_engine(self.engine, collection)
+            if any(term.field == "since" for term in self._query.terms):
+                self._apply_query(self._query_text, initial=True)
+            else:
+                self._refresh_facets()
+        self._show_detail(self.timeline.cursor)
+
+    def _since_history(self) -> None:
+        if self.collection is not None and self.query("#timeline"):
+            self._show_detail(self.timeline.cursor)
+
+    def action_history(self) -> None:
+        """The whole history of the selected event (``h``, with --since)."""
+        tracker = self.since_tracker
+        cursor = self.timeline.cursor
+        if tracker is None or self.collection is None or cursor is None:
+            return
+        event = self.collection.events[cursor]
+        entries = tracker.entries(event)
+        if entries is None:
+            self.notify(tracker.error or "The history is still being read from git.")
+            return
+        from tui.app.screens.history import EventHistoryScreen
+
+        self.push_screen(EventHistoryScreen(event, entries, tracker.label))
 
     # -- the query ------------------------------------------------------------------------------
 
@@ -508,6 +590,8 @@ class WatchlineApp(App[None]):
         if action == "search" and self.focused is not None and self.focused.id == "query-input":
             return False  # "/" is text in the query (EDTF intervals: from:2018-06/2018-08)
         # Over a modal screen only the keys that make sense there stay live.
+        if action == "history":
+            return self.since_tracker is not None and len(self.screen_stack) == 1
         if action in {"search", "jump_to_date", "facets", "pledges", "details", "edit", "rate"}:
             return len(self.screen_stack) == 1
         return True

@@ -62,6 +62,11 @@ def run(args: argparse.Namespace) -> int:
         revision = open_at(paths, rev)
     else:
         paths = check_paths(list(args.paths or []))
+    since = None
+    if getattr(args, "since", None) is not None:
+        from tui.commands.revision import open_at
+
+        since = open_at(paths, args.since, "--since")
     as_of = parse_as_of(getattr(args, "as_of", None))
     # textual-serve (`watchline serve web`) runs the app over pipes with its own driver.
     served = "TEXTUAL_DRIVER" in os.environ
@@ -85,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         remember=not read_only,
         watch=not getattr(args, "no_watch", False),
         revision=revision,
+        since=since,
     )
     app.run()
     # The problems stay readable in the terminal after the app's screen is gone.

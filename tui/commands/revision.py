@@ -30,19 +30,20 @@ def add_rev_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rev", metavar="REV", help=REV_HELP)
 
 
-def open_at(paths: Sequence[str | Path], rev: str) -> LogRevision:
-    """The log files ``paths`` name at ``rev``, or a :class:`CommandError` saying why not."""
+def open_at(paths: Sequence[str | Path], rev: str, option: str = "--rev") -> LogRevision:
+    """The log files ``paths`` name at ``rev``, or a :class:`CommandError` saying why not
+    (``option`` is how the message names the option: ``--rev`` or ``--since``)."""
     from tui.model.history.git import GitError
     from tui.model.history.loading import open_revision
 
     if not paths:
-        raise CommandError("--rev reads a log kept in git: name its files or folders")
+        raise CommandError(f"{option} reads a log kept in git: name its files or folders")
     try:
         return open_revision([Path(p) for p in paths], rev)
     except GitError as error:
-        raise CommandError(f"--rev: {printable(str(error))}") from None
+        raise CommandError(f"{option}: {printable(str(error))}") from None
     except OSError as error:  # git could not be run, or a path cannot be looked at
-        raise CommandError(f"--rev: {printable(str(error))}") from None
+        raise CommandError(f"{option}: {printable(str(error))}") from None
 
 
 def load_at(revision: LogRevision) -> LoadResult:

@@ -38,6 +38,9 @@ The language (DESIGN.md "The query language")::
       before 31 December 2018. ``from:2018 to:2018`` is every event touching 2018.
   ``id``
       an event id.
+  ``since``
+      ``new``, ``changed`` or ``unchanged``: the event against the log at ``--since REV``
+      (see :meth:`QueryEngine.set_since`); with no such log it matches nothing.
 
 :func:`parse_query` turns text into an immutable :class:`Query` or raises
 :class:`QueryError` with the span of the mistake (an unknown field, with a "did you
@@ -107,9 +110,13 @@ FIELDS: tuple[str, ...] = (
     "from",
     "to",
     "id",
+    "since",
 )
 FACETS: tuple[str, ...] = ("agency", "topic", "kind", "person", "year", "status")
 STATUS_VALUES: tuple[str, ...] = (*PLEDGE_STATUSES, "overdue")
+# The "changed since" facet (``watchline --since REV``): asked for by name, not in FACETS.
+SINCE_FACET = "since"
+SINCE_LABELS: dict[str, str] = {"new": "New", "changed": "Changed", "unchanged": "Unchanged"}
 STATUS_LABELS: dict[str, str] = {
     "not-yet-rated": "Not yet rated",
     "in-the-works": "In the works",
@@ -343,6 +350,7 @@ _EXAMPLES: dict[str, str] = {
     "from": "from:2017-06",
     "to": "to:2018",
     "id": "id:pledge-funding",
+    "since": "since:changed",
 }
 
 
@@ -353,6 +361,12 @@ def _check_value(field_name: str, value: str, start: int, end: int, following: s
             hint = _did_you_mean(_status_key(value), STATUS_VALUES)
             choices = ", ".join(STATUS_VALUES)
             raise QueryError(f"unknown status '{value}'{hint}; one of: {choices}", start, end)
+    elif field_name == "since":
+        if value.lower() not in SINCE_LABELS:
+            choices = ", ".join(SINCE_LABELS)
+            raise QueryError(
+                f"since:{value}: one of {choices} (events against --since REV)", start, end
+            )
     elif field_name == "year":
         if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 9999):
             raise QueryError(f"year:{value} is not a year (for example year:2018)", start, end)
@@ -688,6 +702,7 @@ class QueryEngine:
         self._pledges = [i for i, e in enumerate(events) if e.pledge is not None]
         self._status_bits: dict[str, int] = {}
         self._compute_statuses()
+        self._since_bits: dict[str, int] | None = None
         self._text_cache: OrderedDict[tuple[tuple[bool, str], ...], int] = OrderedDict()
         self._needle_cache: OrderedDict[str, dict[str, set[str]]] = OrderedDict()
         self._date_cache: dict[tuple[str, str], int] = {}
@@ -742,12 +757,38 @@ class QueryEngine:
             self._compute_statuses()
             self._plans.clear()
 
+    def set_since(self, marks: dict[str, str] | None) -> None:
+        """Mark events ``new`` or ``changed`` (by id; every other event is ``unchanged``)
+        for ``since:`` and the "changed since" facet; None: no log to compare with."""
+        if marks is None:
+            self._since_bits = None
+        else:
+            index = self.collection.index
+            lists: dict[str, list[int]] = {"new": [], "changed": []}
+            for event_id, mark in marks.items():
+                at = index.get(event_id)
+                if at is not None and mark in lists:
+                    lists[mark].append(at)
+            bits = {v: _bits_from_indexes(ix, self.n) for v, ix in lists.items()}
+            bits["unchanged"] = self.all_bits & ~(bits["new"] | bits["changed"])
+            self._since_bits = bits
+        self._plans.clear()
+        self._count_cache.clear()
+
+    @property
+    def has_since(self) -> bool:
+        """Whether events are marked against a ``--since`` log (see :meth:`set_since`)."""
+        return self._since_bits is not None
+
     # -- resolving values
 
     def resolve(self, field_name: str, value: str) -> set[str]:
         """The ids a typed value names in ``field_name`` (empty when it names nothing)."""
         if field_name == "status":
             return {_status_key(value)}
+        if field_name == "since":
+            known = self._since_bits is not None and value.lower() in SINCE_LABELS
+            return {value.lower()} if known else set()
         if field_name == "year":
             return {str(int(value))} if value.isascii() and value.isdigit() else set()
         if field_name == "id":
@@ -778,6 +819,12 @@ class QueryEngine:
             bits = 0
             for value_id in value_ids:
                 bits |= 1 << self.collection.index[value_id]
+            return bits
+        if field_name == "since":
+            since = self._since_bits or {}
+            bits = 0
+            for value_id in value_ids:
+                bits |= since.get(value_id, 0)
             return bits
         return self._postings(field_name).union(value_ids)
 
@@ -1004,7 +1051,7 @@ class QueryEngine:
         events is listed only when the query names it. ``limit`` keeps the first
         ``limit`` values (the active and excluded ones are always kept).
         """
-        if facet not in FACETS:
+        if facet not in FACETS and facet != SINCE_FACET:
             raise ValueError(f"unknown facet {facet!r}; one of {', '.join(FACETS)}")
         if isinstance(query, str):
             query = parse_query(query)
@@ -1047,6 +1094,8 @@ class QueryEngine:
 
     def _rank(self, facet: str) -> dict[str, int]:
         """Each value's place in label order (folded, then by id)."""
+        if facet == SINCE_FACET:
+            return {v: i for i, v in enumerate(SINCE_LABELS)}
         if facet == "status":
             if "status" not in self._sort_keys:
                 ordered = sorted(STATUS_VALUES, key=lambda v: fold(STATUS_LABELS[v]))
@@ -1066,6 +1115,8 @@ class QueryEngine:
         """Events in ``base`` per value of ``facet`` (a fresh dict the caller may change)."""
         if facet == "status":
             return {v: (base & b).bit_count() for v, b in self._status_bits.items()}
+        if facet == SINCE_FACET:
+            return {v: (base & b).bit_count() for v, b in (self._since_bits or {}).items()}
         data = self.facets[facet]
         if base == self.all_bits:
             return dict(data.postings.counts)
@@ -1103,6 +1154,8 @@ class QueryEngine:
             return kind.label if kind else value_id
         if facet == "status":
             return STATUS_LABELS.get(value_id, value_id)
+        if facet == SINCE_FACET:
+            return SINCE_LABELS.get(value_id, value_id)
         return value_id
 
     def active_ids(self, query: Query | str, field_name: str) -> set[str]:

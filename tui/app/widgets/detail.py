@@ -38,6 +38,8 @@ from tui.model.log import SETTLED_STATUSES, Collection, Event, Pledge
 from tui.model.pledges import describe_overdue, due_bound, overdue_days, status_at
 
 LABEL_WIDTH = 10
+# The History section (--since) lists this many of the latest commits; h shows them all.
+HISTORY_LINES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,10 +396,44 @@ class DetailPane(VerticalScroll):
                 lines.append(Content(""))
             lines.append(self._heading("Note"))
             lines.append(safe_content(event.note))
+        history = self._history(event)
+        if history:
+            if lines:
+                lines.append(Content(""))
+            lines.extend(history)
         if event.location is not None:
             lines.append(Content(""))
             lines.append(Content.styled(f"{event.id} · {event.location}", self._style("muted")))
         return Content("\n").join(lines) if lines else Content("")
+
+    def _history(self, event: Event) -> list[Content]:
+        """With ``--since REV``: the event's mark and the commits that touched it."""
+        tracker = getattr(self.app, "since_tracker", None)
+        if tracker is None:
+            return []
+        mark = tracker.mark_of(event.id)
+        heading = "History"
+        if mark is not None:
+            heading += f" ({'new' if mark == 'new' else 'changed'} since {tracker.label})"
+        lines = [self._heading(heading)]
+        entries = tracker.entries(event)
+        muted = self._style("muted")
+        if entries is None:
+            text = tracker.error or "reading the history from git…"
+            lines.append(Content.styled(text, muted))
+            return lines
+        if not entries:
+            lines.append(Content.styled("no commit touched it (not committed yet)", muted))
+        for i, entry in enumerate(entries):
+            # The first (where it was first seen) and the latest ones; h shows them all.
+            if len(entries) > HISTORY_LINES and 0 < i < len(entries) - HISTORY_LINES + 1:
+                if i == 1:
+                    skipped = len(entries) - HISTORY_LINES
+                    lines.append(Content.styled(f"… {skipped} more", muted))
+                continue
+            lines.append(safe_content(entry.line(), single_line=True))
+        lines.append(Content.styled("h: the whole history, old and new values", muted))
+        return lines
 
     def _source_lines(self, collection: Collection, source_id: str) -> list[Content]:
         source = collection.sources.get(source_id)

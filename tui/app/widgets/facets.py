@@ -1,4 +1,5 @@
-"""The facet panel: agency, topic, kind, person, year and pledge status, with live counts.
+"""The facet panel: agency, topic, kind, person, year and pledge status, with live counts
+(and, with ``--since REV``, whether each event is new, changed or unchanged since then).
 
 One ``OptionList`` (a Line-API widget: it draws only the rows on screen) holds every facet:
 a heading row per facet, then its values with the number of events each would match under
@@ -29,8 +30,9 @@ from tui.app.safe import safe_content
 if TYPE_CHECKING:
     from tui.model.query import FacetValue, Query, QueryEngine
 
-# (facet name in the query engine, heading shown)
+# (facet name in the query engine, heading shown). "since" shows only with --since REV.
 FACETS: tuple[tuple[str, str], ...] = (
+    ("since", "Changed since"),
     ("agency", "Agency"),
     ("topic", "Topic"),
     ("kind", "Kind"),
@@ -126,7 +128,8 @@ class FacetPanel(OptionList):
 
     def refresh_counts(self, engine: QueryEngine, query: Query) -> None:
         """Count every facet's values under ``query`` and redraw, keeping the highlighted row."""
-        self.set_counts(engine.all_facet_counts(query, [facet for facet, _ in FACETS]))
+        wanted = [facet for facet, _ in FACETS if facet != "since" or engine.has_since]
+        self.set_counts(engine.all_facet_counts(query, wanted))
 
     def show_indexing(self) -> None:
         """A placeholder while the log's indexes are built (the counts need them)."""
@@ -199,6 +202,9 @@ class FacetPanel(OptionList):
         if facet == "year":
             # Years read best in order; the engine sorts every facet by count.
             visible.sort(key=lambda v: v.value_id)
+        elif facet == "since":
+            order = {"new": 0, "changed": 1, "unchanged": 2}
+            visible.sort(key=lambda v: order.get(v.value_id, len(order)))
         limit = self._limits.get(facet, self.TOP)
         if len(visible) <= limit:
             return visible, 0

@@ -210,6 +210,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         & > .timeline--month { color: $text-secondary; text-style: bold; }
         & > .timeline--agencies { color: $text-muted; }
         & > .timeline--empty { color: $text-muted; text-style: italic; }
+        & > .timeline--since { color: $text-warning; text-style: bold; }
         & > .timeline--cursor {
             color: $block-cursor-blurred-foreground;
             background: $block-cursor-blurred-background;
@@ -236,6 +237,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         "timeline--month",
         "timeline--agencies",
         "timeline--empty",
+        "timeline--since",
         "timeline--cursor",
         *(f"timeline--tone-{tone}" for tone in TONES),
     }
@@ -316,6 +318,9 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         self._heading_rows: list[int] = []
         self._year_rows: list[int] = []
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        # --since: a column of marks before the date ("+" new, "~" changed), once set.
+        self._marks: dict[int, str] = {}
+        self._mark_column = False
         # The event the user last put the cursor on. A filter that hides it moves the
         # cursor, but the next filter that shows it again returns there: typing a query
         # letter by letter passes through queries that hide it for a moment.
@@ -340,9 +345,23 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         """Show ``collection`` (all its events until :meth:`show` narrows them)."""
         self._collection = collection
         self._labels = labels if labels is not None else event_labels(collection)
+        self._marks = {}  # by index: they belong to the collection shown before
         self.set_reactive(Timeline.cursor, None)
         self._anchor = None
         self.show(range(len(collection.events)))
+
+    def set_marks(self, marks: dict[int, str]) -> None:
+        """Mark events (by index) with a one-cell glyph in a column before their date."""
+        if marks == self._marks and self._mark_column:
+            return
+        self._marks = marks
+        self._mark_column = True
+        self._strips.clear()
+        self.refresh()
+
+    @property
+    def marks(self) -> dict[int, str]:
+        return self._marks
 
     def show(self, indexes: Sequence[int]) -> None:
         """Show only the events ``indexes`` (timeline order), keeping the cursor's event.
@@ -625,13 +644,19 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         # Short names get at most a quarter of the row, and none on a very narrow one.
         agency_room = 0 if width < 50 else min(len(agencies), max(8, width // 4))
         fixed = 2 + date_width + 1 + 2  # cursor mark, space, date, space, glyph, space
+        if self._mark_column:
+            fixed += 1
         title_room = max(1, width - fixed - (agency_room + 1 if agency_room else 0))
         title = Text(one_line(event.title), no_wrap=True)
         title.truncate(title_room, overflow="ellipsis", pad=True)
         # Cursor colours win over the kind's colour so the cursor row reads as one bar.
         glyph_style = base if cursor else base + component(f"timeline--tone-{mark.tone}")
-        segments = [
-            Segment(CURSOR_MARK if cursor else " ", base),
+        segments = [Segment(CURSOR_MARK if cursor else " ", base)]
+        if self._mark_column:
+            since = self._marks.get(index, " ")[:1]
+            since_style = base if cursor else base + component("timeline--since")
+            segments.append(Segment(since, since_style))
+        segments += [
             Segment(" ", base),
             # The date in the row's own colour: fewer colour changes per row, fewer bytes
             # per cursor step on a slow link.

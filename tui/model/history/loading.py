@@ -40,6 +40,7 @@ class LogRevision:
     repo: Repository
     commit: Commit
     files: tuple[FileVersion, ...]
+    paths: tuple[str, ...] = ()  # what PATH named, relative to the repository's root
 
     @property
     def label(self) -> str:
@@ -59,7 +60,7 @@ def open_revision(paths: Sequence[Path], rev: str) -> LogRevision:
     """
     repo, relative = find_repository(list(paths))
     commit = repo.resolve(rev)
-    return LogRevision(repo, commit, tuple(repo.files_at(commit, relative)))
+    return LogRevision(repo, commit, tuple(repo.files_at(commit, relative)), tuple(relative))
 
 
 def load_revision(revision: LogRevision) -> LoadResult:
