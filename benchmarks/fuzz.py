@@ -30,6 +30,8 @@ import time
 import traceback
 from pathlib import Path
 
+from generate import generate  # benchmarks/generate.py, beside this script
+
 REPO = Path(__file__).resolve().parents[1]
 
 TOKENS = [
@@ -100,21 +102,7 @@ SEED_EVENT_COUNT = 60
 
 def _seeds() -> list[str]:
     bundled = (REPO / "data" / "ct-bodycams.yaml").read_text(encoding="utf-8")
-    with tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "generated.yaml"
-        subprocess.run(
-            [
-                sys.executable,
-                str(REPO / "benchmarks" / "generate.py"),
-                str(SEED_EVENT_COUNT),
-                "7",
-                str(out),
-            ],
-            capture_output=True,
-            check=True,
-        )
-        generated = out.read_text(encoding="utf-8")
-    return [bundled, generated]
+    return [bundled, generate(SEED_EVENT_COUNT, 7)]
 
 
 def _strategy():
