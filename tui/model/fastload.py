@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from tui.model import cache
+from tui.model.exactyaml import complete_last_line
 from tui.model.loader import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
@@ -79,6 +80,8 @@ _DIVERGENT_NUMBER = re.compile(
 # The loader refuses plain numbers over 100 characters; such a number has a run of 32+
 # digits somewhere (a float has at most a sign, a point and an exponent besides).
 _LONG_DIGITS = re.compile(r"[0-9]{16}[0-9]{16}")  # faster than [0-9]{32} in CPython
+# yaml-rs reads an empty `|+` block scalar at the very end of the file as "\n", not "".
+_KEEP_AT_END = re.compile(r"[|>][1-9]?\+[1-9]?[ \t]*(?:#[^\n]*)?\n?\Z")
 # A backslash escape in a double-quoted scalar (the pair "\\" is consumed first).
 _ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _SAFE_ESCAPES = frozenset(('\\"', "\\\\", "\\/", "\\n", "\\t", "\\ ", "\\_"))
@@ -108,6 +111,8 @@ def needs_exact_parser(text: str) -> str | None:
     markers = ("0O", "0X", "0b", "0B", *(f"{digit}_" for digit in range(10)))
     if any(marker in text for marker in markers) and _DIVERGENT_NUMBER.search(text):
         return "a number written with a prefix or digit separators"
+    if ("|" in text or ">" in text) and _KEEP_AT_END.search(text[-256:]):
+        return "a block scalar that keeps line breaks, at the end of the file"
     if _LONG_DIGITS.search(text):
         return "a very long number"
     if "\\" in text:
@@ -148,7 +153,7 @@ def parse_fast(text: str) -> Any | None:
     )
     try:
         return yaml_rs.loads(
-            text,
+            complete_last_line(text),
             parse_datetime=False,
             duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
             alias_limits=limits,

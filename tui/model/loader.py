@@ -531,25 +531,41 @@ class _TreeBuilder:
                     raise _Abort
 
 
+def _around(text: str, index: int) -> str:
+    """The line holding ``text[index]`` and the line before it."""
+    start = text.rfind("\n", 0, max(text.rfind("\n", 0, index), 0)) + 1
+    end = text.find("\n", index)
+    return text[start : end if end >= 0 else len(text)]
+
+
 def parse_text(text: str, file: str, progress: Callable[[int], None] | None = None) -> ParseResult:
     """Parse YAML ``text`` into a plain tree with positions; problems instead of errors.
 
     ``progress(index)`` is called now and then with the character reached.
     """
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    from tui.model.exactyaml import Unsupported, odd_whitespace, parse_events
 
     builder = _TreeBuilder(file)
     try:
-        builder.run(YAML(typ="safe", pure=True).parse(text), progress)
+        builder.run(parse_events(text), progress)
     except _Abort:
         pass
+    except Unsupported as error:
+        mark = error.problem_mark
+        builder.problem(mark.line, mark.column, str(error.problem))
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = error.problem or error.context or "YAML syntax error"
         if error.context and error.problem and error.context_mark is not None:
             message = f"{message} ({error.context} at line {error.context_mark.line + 1})"
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        # A no-break space looks like a space but is text to YAML: name it if the
+        # line of the error or the one before holds one.
+        odd = odd_whitespace(_around(text, mark.index)) if mark is not None else None
+        if odd is not None:
+            message = f"{message}; the text holds {odd}, which looks like a space but is not one"
         builder.problems.append(Problem(file, line, col, f"YAML syntax error: {message}"))
     except YAMLError as error:
         builder.problems.append(Problem(file, 1, 1, f"YAML syntax error: {error}"))
