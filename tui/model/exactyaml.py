@@ -18,7 +18,6 @@ space but is text to YAML. ``docs/yaml.md`` lists every rule and the reasons.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +26,8 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.scanner import Scanner as _RuamelScanner
 from ruamel.yaml.scanner import ScannerError
 
+from tui.model.text import odd_whitespace
+
 __all__ = ["Scanner", "Unsupported", "complete_last_line", "odd_whitespace", "parse_events"]
 
 _BREAKS = "\r\n\x85\u2028\u2029"
@@ -34,11 +35,6 @@ _THE_END = "\0" + _BREAKS
 _BLANK_OR_END = " \t" + _THE_END
 _FLOW_INDICATORS = ",[]{}"
 _DOCUMENT_MARKS = ("---", "...")
-# Characters that look like a space (or like nothing) but are text to YAML.
-ODD_WHITESPACE = frozenset(
-    "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u200b\u200c\u200d\u202f\u205f\u2060\u3000\ufeff"
-)
 SUPPORTED_VERSIONS = ((1, 1), (1, 2))
 
 
@@ -59,15 +55,6 @@ def complete_last_line(text: str) -> str:
     if text and text[-1] not in _BREAKS:
         return text + "\n"
     return text
-
-
-def odd_whitespace(line: str) -> str | None:
-    """A phrase naming the first odd whitespace character in ``line``, if there is one."""
-    for char in line:
-        if char in ODD_WHITESPACE:
-            name = unicodedata.name(char, "a format character").lower()
-            return f"U+{ord(char):04X} ({name})"
-    return None
 
 
 class Scanner(_RuamelScanner):

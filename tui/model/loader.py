@@ -82,7 +82,7 @@ from tui.model.log import (
     Topic,
 )
 from tui.model.problems import LogError, Problem
-from tui.model.text import LOG_CONTROL, shown_name
+from tui.model.text import LOG_CONTROL, odd_whitespace, shown_name
 
 __all__ = [
     "MAX_ALIAS_EXPANSION",
@@ -545,7 +545,7 @@ def parse_text(text: str, file: str, progress: Callable[[int], None] | None = No
     """
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    from tui.model.exactyaml import Unsupported, odd_whitespace, parse_events
+    from tui.model.exactyaml import Unsupported, parse_events
 
     builder = _TreeBuilder(file)
     try:
@@ -959,6 +959,9 @@ class Builder:
             spec_field = spec.by_name.get(key)
             if spec_field is None:
                 hint = _did_you_mean(key, spec.by_name)
+                odd = odd_whitespace(key)
+                if odd is not None:
+                    hint += f" (it holds {odd}, which looks like a space but is not one)"
                 self.problem(
                     (*path, key), f"unknown field {_quote(key)} in {what}{hint}", at_key=True
                 )

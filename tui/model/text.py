@@ -30,10 +30,28 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 
 # Control characters a log may not hold in its text (the loader refuses them, `rate`
 # refuses them in a note): C0 except tab and newline, DEL, C1.
 LOG_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# Characters that look like a space (or like nothing) but are text to YAML.
+ODD_WHITESPACE = frozenset(
+    "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u200b\u200c\u200d\u202f\u205f\u2060\u3000\ufeff"
+)
+
+
+def odd_whitespace(text: str) -> str | None:
+    """``U+00A0 (no-break space)`` for the first character of ``text`` that looks like a
+    space (or like nothing) but is not one to YAML, or None if there is none."""
+    for char in text:
+        if char in ODD_WHITESPACE:
+            name = unicodedata.name(char, "a format character").lower()
+            return f"U+{ord(char):04X} ({name})"
+    return None
+
 
 # Everything printable() replaces except the joiners (which depend on their neighbours),
 # as the body of a regex character class. C0 is without tab and newline.
