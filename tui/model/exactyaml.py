@@ -224,22 +224,27 @@ class Scanner(_RuamelScanner):
     def stale_possible_simple_keys(self) -> None:
         # A key in a flow mapping may run over lines (`{"a"\n: 1}`); elsewhere a simple
         # key is one line, and never longer than 1024 characters.
-        for level in list(self.possible_simple_keys):
-            key = self.possible_simple_keys[level]
-            in_flow_mapping = 0 < level <= len(self.flow_context) and (
-                self.flow_context[level - 1] == "{"
-            )
-            if (
-                key.line != self.reader.line and not in_flow_mapping
-            ) or self.reader.index - key.index > 1024:
+        keys = self.possible_simple_keys
+        if not keys:
+            return  # the common case: checked before every token
+        reader = self.reader
+        line, index = reader.line, reader.index
+        for level in list(keys):
+            key = keys[level]
+            stale = index - key.index > 1024
+            if key.line != line and not stale:
+                stale = not (
+                    0 < level <= len(self.flow_context) and self.flow_context[level - 1] == "{"
+                )
+            if stale:
                 if key.required:
                     raise ScannerError(
                         "while scanning a simple key",
                         key.mark,
                         "could not find expected ':'",
-                        self.reader.get_mark(),
+                        reader.get_mark(),
                     )
-                del self.possible_simple_keys[level]
+                del keys[level]
 
     # ---- indicators
 
