@@ -100,7 +100,7 @@ async def test_pledge_shows_who_promised_what_by_when_and_its_status_as_of_the_d
         "The city applied.",
         "evidence: AP, “Troopers get cameras”, 2 Apr 2019",
         "→ DOJ grants money for 800 trooper cameras · May 2018 (asked for)",
-        "• News 12 Connecticut, “Bridgeport police chief promises to push for body cams”, 1 Dec 2017",
+        "[1] News 12 Connecticut, “Bridgeport police chief promises to push for body cams”, 1 Dec 2017",
         "https://news12.com/story",
     ]:
         assert expected in text
@@ -239,6 +239,55 @@ async def test_a_relation_named_from_both_sides_is_one_row(bundled_log_path):
     rollout = collection.event("troopers-first-cameras")
     assert rollout is not None
     assert any(line.startswith(f"↔ {rollout.title}") for line in text.splitlines())
+
+
+async def test_inline_citations_show_as_the_numbers_of_the_sources_list(bundled_log_path):
+    collection = load_paths([bundled_log_path]).collection
+    assert collection is not None
+    app = DetailHost(collection, "despp-doj-grant")
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.pause()
+        text = pane_text(app.query_one(DetailPane))
+    event = collection.event("despp-doj-grant")
+    assert event is not None and event.sources[2] == "registercitizen-2018-05-31"
+    # [@registercitizen-2018-05-31] is the third source: "[3]", and the list says so.
+    assert 'foster transparency" [3].' in " ".join(text.split())
+    assert "[@" not in text
+    assert "[3] The Register Citizen (Torrington)" in text
+    # A note's citation too, and an id the event does not cite keeps its name.
+    pledge = await shown_text_of(collection, "pledge-funding")
+    assert "[ap-bond-commission-2019]" in pledge and "[@" not in pledge
+
+
+async def shown_text_of(collection: Collection, event_id: str) -> str:
+    app = DetailHost(collection, event_id)
+    async with app.run_test(size=(120, 80)) as pilot:
+        await pilot.pause()
+        return pane_text(app.query_one(DetailPane))
+
+
+async def test_a_source_shows_its_archived_copy_and_when_it_was_read(tmp_path: Path):
+    log = tmp_path / "log.yaml"
+    log.write_text(
+        "watchline: 1\ntitle: T\nsources:\n"
+        "  s1: {title: Page, publisher: P, url: 'https://example.org/a',"
+        " archived: 'https://web.archive.org/web/2024/https://example.org/a', accessed: 2024-05-01}\n"
+        "events:\n  - {id: e1, date: 2018, kind: other, title: E, sources: [s1],"
+        " summary: 'Said [@s1].'}\n",
+        encoding="utf-8",
+    )
+    collection = load_paths([log]).collection
+    assert collection is not None
+    app = DetailHost(collection, "e1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        pane = app.query_one(DetailPane)
+        text = pane_text(pane)
+        more = _content(pane, "#detail-more")
+    assert "Said [1]." in text
+    assert "archived: https://web.archive.org/web/2024/https://example.org/a" in text
+    assert "accessed 1 May 2024" in text
+    assert "https://web.archive.org/web/2024/https://example.org/a" in link_targets(more)
 
 
 async def test_a_theme_change_restyles_the_pane_and_keeps_its_text():

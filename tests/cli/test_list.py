@@ -34,7 +34,7 @@ def test_no_path_lists_the_bundled_log_as_a_table(capsys: pytest.CaptureFixture[
     assert any(line.startswith("9 May 2017") and "Negron" in line for line in lines)
     # Dates keep their precision: an uncertain year, a season.
     assert any(line.startswith("2017?") for line in lines)
-    assert any(line.startswith("Summer 2018") for line in lines)
+    assert any(line.startswith("Autumn 2018") for line in lines)
 
 
 def test_json_is_every_event_with_bounds(
@@ -45,13 +45,13 @@ def test_json_is_every_event_with_bounds(
     events = json.loads(out)
     by_id = {event["id"]: event for event in events}
     assert by_id["negron-shooting"]["date_lower"] == "2017-05-09"
-    assert by_id["troopers-first-cameras"]["date"] == "2018-22"
+    assert by_id["troopers-first-cameras"]["date"] == "2018-23"
     assert (
         by_id["troopers-first-cameras"]["date_lower"],
         by_id["troopers-first-cameras"]["date_upper"],
     ) == (
-        "2018-06-01",
-        "2018-08-31",
+        "2018-09-01",
+        "2018-11-30",
     )
     pledge = by_id["pledge-anti-bias-plan"]
     assert (pledge["status"], pledge["overdue"], pledge["overdue_days"]) == (
@@ -59,6 +59,8 @@ def test_json_is_every_event_with_bounds(
         True,
         123,
     )
+    # The JSON keeps inline citations as written.
+    assert "[@registercitizen-2018-05-31]" in by_id["despp-doj-grant"]["summary"]
     grant = by_id["despp-doj-grant"]["grant"]
     assert grant["amount"] == 895000 and "from" in grant
 
@@ -71,6 +73,8 @@ def test_filter_narrows_the_events(capsys: pytest.CaptureFixture[str]) -> None:
         "pledge-anti-bias-plan",
         "pledge-deescalation-training",
         "pledge-funding",
+        "pledge-troopers-by-end-of-2018",
+        "pledge-troopers-by-spring-2019",
     ]
 
 
@@ -98,7 +102,7 @@ def test_every_format_of_the_bundled_log_parses_back(
     elif name == "ics":
         calendar = icalendar.Calendar.from_ical(data)
         assert len(list(calendar.walk("VEVENT"))) == count
-        assert len(list(calendar.walk("VTODO"))) == 3
+        assert len(list(calendar.walk("VTODO"))) == 5  # every pledge has a due date
     elif name == "timelinejs":
         document = json.loads(data)
         assert len(document["events"]) == count
@@ -107,6 +111,9 @@ def test_every_format_of_the_bundled_log_parses_back(
         text = data.decode("utf-8")
         assert text.startswith("# Police use of force and body cameras in Connecticut")
         assert "\n## 2015\n" in text and "[^1]:" in text
+        # Inline citations become the footnote marks of the sources they name.
+        assert "[@" not in text and "\\[@" not in text
+        assert "Department of Justice grants[^" in text
     else:
         assert data.decode("utf-8").count("\n") == count + 1
 

@@ -44,4 +44,4 @@ def test_loading_in_successive_worker_threads_does_not_crash() -> None:
         env={"PATH": "/usr/bin:/bin", "WATCHLINE_CACHE": "0", "PYTHONPATH": str(REPO)},
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "[(20, []), (20, []), (20, [])]"
+    assert run.stdout.strip() == "[(30, []), (30, []), (30, [])]"

@@ -3,7 +3,8 @@
 The log's title, the as-of date and the query; then the events by date under a heading
 per year, each with its kind, title, summary, quotes as blockquotes and its sources as
 numbered footnotes (``[^1]``) whose definitions, with their links, close the briefing.
-A source cited by several events keeps one number.
+A source cited by several events keeps one number; a citation inside the summary
+(``[@source-id]``) becomes the same footnote mark, where the sentence cites it.
 
 Log text is escaped, never interpreted: Markdown and HTML punctuation gets a backslash,
 so a title like ``[click](javascript:...)`` or ``<script>`` is shown, not rendered, and
@@ -17,6 +18,7 @@ from typing import Any
 
 from tui.formats import Selection
 from tui.formats.common import agency_names, citation, kind_label, pledge_state, web_url
+from tui.model.citations import citations
 from tui.model.display import day_words
 from tui.model.log import Collection, Event
 from tui.model.text import one_line, printable
@@ -68,8 +70,29 @@ class _Footnotes:
                     text += f". {_url(url)}"
                 elif source.url:
                     text += f". {escape_line(source.url)}"
+                archived = web_url(source.archived)
+                if archived:
+                    text += f" (archived copy: {_url(archived)})"
+                if source.accessed is not None:
+                    text += f" Accessed {escape_line(source.accessed.display())}."
             lines.append(f"[^{number}]: {text}")
         return lines
+
+
+def _cited(text: str, notes: _Footnotes) -> str:
+    """Escaped ``text`` with its inline citations (``[@a; @b]``) as footnote marks."""
+    found = citations(text)
+    if not found:
+        return escape(text)
+    out: list[str] = []
+    at = 0
+    for cite in found:
+        # The mark sits on the word before it, as footnote marks do.
+        out.append(escape(text[at : cite.start].rstrip()))
+        out.append("".join(notes.ref(key) for key in cite.keys))
+        at = cite.end
+    out.append(escape(text[at:]))
+    return "".join(out)
 
 
 def _event_lines(event: Event, selection: Selection, notes: _Footnotes) -> list[str]:
@@ -91,7 +114,7 @@ def _event_lines(event: Event, selection: Selection, notes: _Footnotes) -> list[
         lines += [status, ""]
     if event.summary:
         for paragraph in event.summary.strip().split("\n\n"):
-            lines += [escape(" ".join(paragraph.split())), ""]
+            lines += [_cited(" ".join(paragraph.split()), notes), ""]
     for quote in event.quotes:
         lines.append("> " + escape_line(quote.text))
         who = []

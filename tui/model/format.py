@@ -8,7 +8,7 @@ agree on what a log may hold. Field names are the log's own and match the datacl
 A field's ``kind`` says what its value is:
 
 ``version``   the format version, the number 1
-``text``      a string
+``text``      a string; it may cite sources inline, ``[@source-id]`` (``tui.model.citations``)
 ``id``        a lowercase slug naming the thing itself (an event's ``id``)
 ``ref``       a slug naming an entry of a registry (``ref`` says which)
 ``refs``      a list of such slugs
@@ -154,7 +154,10 @@ def _spec(name: str, noun: str, description: str, *fields: Field) -> Mapping:
     return Mapping(name, noun, description, tuple(fields))
 
 
-NOTE = "A note for readers: caveats, what is unverified, context."
+NOTE = (
+    "A note for readers: caveats, what is unverified, context. "
+    "May cite sources inline: [@source-id] or [@a; @b]."
+)
 
 SPECS: dict[str, Mapping] = {
     m.name: m
@@ -228,6 +231,12 @@ SPECS: dict[str, Mapping] = {
             Field("author", "text", "Who wrote it."),
             Field("published", "date", "When it was published (EDTF, e.g. 2017-12-01)."),
             Field("url", "url", "Where to read it (http or https)."),
+            Field(
+                "archived",
+                "url",
+                "An archived copy of the page (http or https), e.g. on web.archive.org.",
+            ),
+            Field("accessed", "date", "When the page was last read or checked (EDTF)."),
             Field("note", "text", NOTE),
         ),
         _spec(
@@ -259,7 +268,12 @@ SPECS: dict[str, Mapping] = {
                 ref="kinds",
             ),
             Field("title", "text", "One line saying what happened.", required=True),
-            Field("summary", "text", "More detail, may be several paragraphs."),
+            Field(
+                "summary",
+                "text",
+                "More detail, may be several paragraphs. May cite sources inline: "
+                "[@source-id] or [@a; @b].",
+            ),
             Field("agencies", "refs", "Agencies involved (ids from agencies).", ref="agencies"),
             Field("people", "refs", "People involved (ids from people).", ref="people"),
             Field("topics", "refs", "Topics (ids from topics).", ref="topics"),

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from tui.model import safe_read
+from tui.model.citations import cited_ids
 from tui.model.format import (
     CURRENCIES,
     EVENT_TEXT_LIMIT,
@@ -1030,6 +1031,9 @@ class Builder:
                     f"{name} must be a web address starting with http:// or https://, got {_quote(value)}",
                 )
                 return _INVALID
+            if kind == "text":
+                # Inline citations ([@source-id]) are references like any other.
+                self.part.refs.extend(("sources", key, path) for key in cited_ids(value))
             return value
         if kind == "id":
             return self.slug(value, path, name)

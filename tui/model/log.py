@@ -96,6 +96,8 @@ class Source:
     published: EDTFDate | None = None
     url: str | None = None
     note: str | None = None
+    archived: str | None = None  # the URL of an archived copy
+    accessed: EDTFDate | None = None  # when the page was last read or checked
 
 
 @dataclass(slots=True)

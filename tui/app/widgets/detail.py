@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 
 from tui.app.format import kind_content, link_content, part_style, safe_link_target, source_line
 from tui.app.safe import safe_content
+from tui.model.citations import number_citations
 from tui.model.display import (
     agency_name,
     agency_short_name,
@@ -261,7 +262,11 @@ class DetailPane(VerticalScroll):
             lines.append(self._label("Place", event.place))
         if event.summary:
             lines.append(Content(""))
-            lines.extend(safe_content(p.strip()) for p in _paragraphs(event.summary))
+            numbers = _source_numbers(event)
+            lines.extend(
+                safe_content(number_citations(p.strip(), numbers))
+                for p in _paragraphs(event.summary)
+            )
         if event.quotes:
             lines.append(Content(""))
             lines.append(self._heading("Quotes"))
@@ -363,7 +368,8 @@ class DetailPane(VerticalScroll):
                 )
                 lines.append(line)
                 if rating.note:
-                    lines.append(self._hanging(Content(" " * 16), safe_content(rating.note)))
+                    note = number_citations(rating.note, _source_numbers(event))
+                    lines.append(self._hanging(Content(" " * 16), safe_content(note)))
                 for source_id in rating.evidence:
                     lines.append(
                         self._hanging(
@@ -377,8 +383,8 @@ class DetailPane(VerticalScroll):
         lines: list[Content] = []
         if event.sources:
             lines.append(self._heading("Sources"))
-            for source_id in event.sources:
-                lines.extend(self._source_lines(collection, source_id))
+            for number, source_id in enumerate(event.sources, 1):
+                lines.extend(self._source_lines(collection, source_id, number))
         if event.data:
             if lines:
                 lines.append(Content(""))
@@ -395,7 +401,7 @@ class DetailPane(VerticalScroll):
             if lines:
                 lines.append(Content(""))
             lines.append(self._heading("Note"))
-            lines.append(safe_content(event.note))
+            lines.append(safe_content(number_citations(event.note, _source_numbers(event))))
         history = self._history(event)
         if history:
             if lines:
@@ -435,20 +441,25 @@ class DetailPane(VerticalScroll):
         lines.append(Content.styled("h: the whole history, old and new values", muted))
         return lines
 
-    def _source_lines(self, collection: Collection, source_id: str) -> list[Content]:
+    def _source_lines(self, collection: Collection, source_id: str, number: int) -> list[Content]:
+        # Numbered as the text's inline citations ([@id] -> [1]) are.
+        mark = f"[{number}] "
         source = collection.sources.get(source_id)
         if source is None:
-            return [safe_content(f"\u2022 {source_id}", single_line=True)]
-        indent = Content("  ")
-        lines = [
-            self._hanging(Content("\u2022 "), safe_content(source_line(source), single_line=True))
-        ]
+            return [safe_content(f"{mark}{source_id}", single_line=True)]
+        indent = Content(" " * len(mark))
+        lines = [self._hanging(Content(mark), safe_content(source_line(source), single_line=True))]
         if source.author:
             by = Content.assemble("by ", safe_content(source.author, single_line=True))
             lines.append(self._hanging(indent, by))
         if source.url:
             link = link_content(source.url, source.url, self._link_style(source.url))
             lines.append(self._hanging(indent, link))
+        if source.archived:
+            copy = link_content(source.archived, source.archived, self._link_style(source.archived))
+            lines.append(self._hanging(indent, Content.assemble("archived: ", copy)))
+        if source.accessed is not None:
+            lines.append(self._hanging(indent, Content(f"accessed {source.accessed.display()}")))
         if source.note:
             note = safe_content(source.note).stylize(self._style("muted"))
             lines.append(self._hanging(indent, note))
@@ -507,6 +518,14 @@ class DetailPane(VerticalScroll):
         index = message.option_index
         if 0 <= index < len(self._links):
             self.post_message(self.FollowRelated(self, self._links[index].event_id))
+
+
+def _source_numbers(event: Event) -> dict[str, int]:
+    """Each of the event's sources by its number in the Sources list (1-based)."""
+    numbers: dict[str, int] = {}
+    for number, source_id in enumerate(event.sources, 1):
+        numbers.setdefault(source_id, number)
+    return numbers
 
 
 def _paragraphs(text: str) -> list[str]:
