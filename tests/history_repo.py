@@ -51,7 +51,9 @@ def build_history(repo: Path) -> Path:
     text = text[:at] + "        - {status: stalled, as_of: 2020-01-01}\n" + text[at:]
     log.write_text(text, encoding="utf-8")
     git(repo, "commit", "-qam", "Rate a pledge", date=DATES[2])
-    source = text.split("sources:\n", 1)[1].split(":", 1)[0].strip()
+    source_lines = text.split("\nsources:\n", 1)[1].splitlines()
+    source = next(line for line in source_lines if not line.lstrip().startswith("#"))
+    source = source.split(":", 1)[0].strip()
     text += (
         f"  - id: {ADDED_ID}\n    date: 2021-06-01\n    kind: statement\n"
         f"    title: A statement added later\n    sources: [{source}]\n"

@@ -108,10 +108,11 @@ def test_the_same_status_on_another_date_is_not_a_duplicate(log, capsys):
 
 
 def test_an_as_of_written_differently_is_still_the_same_rating(log, capsys):
-    # The bundled pledge has `kept` as of 2019-04-02; the same day is the same rating.
-    code = main(["rate", "pledge-funding", "kept", "--as-of", "2019-04-02", str(log)])
+    # The bundled pledge has `compromise` as of 2019-03-28, written in block style; the
+    # same status on the same day, given on the command line, is the same rating.
+    code = main(["rate", "pledge-funding", "compromise", "--as-of", "2019-03-28", str(log)])
     assert code == 1
-    assert "already has a rating kept as of 2019-04-02" in capsys.readouterr().err
+    assert "already has a rating compromise as of 2019-03-28" in capsys.readouterr().err
 
 
 def _temp(log: Path, middle: str, age: float) -> Path:
