@@ -3,7 +3,8 @@
 * A VEVENT per event, all-day (DATE values): DTSTART is the date's lower bound; a date
   that spans days (``2017-05``, ``2018-06/2018-08``) gets an exclusive DTEND, the day
   after its upper bound. An open end (``2018-06/..``, ``../2018``) has DTSTART only, on
-  the bound that is known.
+  the bound that is known. A date-time (``1985-04-12T23:20:30Z``) is a timed DTSTART:
+  in UTC when the log gives a zone or offset, a floating local time when it gives none.
 * A VTODO per pledge, due on the upper bound of its due date, with a STATUS from the
   pledge's status on the as-of date: kept -> COMPLETED, broken -> CANCELLED,
   in-the-works -> IN-PROCESS, anything else NEEDS-ACTION.
@@ -89,6 +90,13 @@ def _vevent(selection: Selection, event: Event, stamp: datetime.datetime) -> ica
         vevent.add("dtstart", upper)
     elif open_end:
         vevent.add("dtstart", lower)
+    elif event.date.time is not None:
+        # A date-time is an instant: in UTC where the log gives a zone, else a floating
+        # local time (RFC 5545 form 1), with no end.
+        instant = datetime.datetime.combine(lower, event.date.time)
+        if instant.tzinfo is not None:
+            instant = instant.astimezone(datetime.UTC)
+        vevent.add("dtstart", instant)
     else:
         vevent.add("dtstart", lower)
         if upper > lower:

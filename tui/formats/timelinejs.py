@@ -9,6 +9,10 @@ A title slide from the log's title and description, then a slide per event:
 * ``display_date`` (the date as watchline shows it, "c. Jun 2018", "Summer 2018") when
   the date is approximate, uncertain, a season, a decade or century, or open-ended, so
   the published timeline never claims more precision than the log has.
+* A date-time's ``start_date`` has its ``hour``, ``minute``, ``second`` (and
+  ``millisecond``). TimelineJS has no time zone (it shows times as the viewer's own), so
+  a time in UTC or at an offset also gets a ``display_date`` that names its zone
+  ("12 Apr 1985 23:20 UTC").
 * ``text.headline`` and ``text.text`` as HTML (TimelineJS renders HTML): every log string
   is HTML-escaped and a link is only made for an http(s) URL, so a log cannot inject
   markup or a ``javascript:`` link into the page. The sources close the text in a
@@ -54,9 +58,16 @@ def slide_dates(when: EDTFDate) -> dict[str, Any]:
         show = start is None or end is None or when.approximate or when.uncertain
     else:
         out["start_date"] = _parts(when.lower, when.precision)
+        if when.time is not None:
+            clock = when.time
+            out["start_date"] |= {"hour": clock.hour, "minute": clock.minute}
+            out["start_date"]["second"] = clock.second
+            if clock.microsecond // 1000:
+                out["start_date"]["millisecond"] = clock.microsecond // 1000
         if when.precision in _SPANNING:
             out["end_date"] = _parts(when.upper, when.precision)
         show = when.approximate or when.uncertain or when.precision in _SPANNING
+        show = show or (when.time is not None and when.time.utcoffset() is not None)
     if show or "start_date" not in out:
         out["display_date"] = escape(one_line(when.display()))
     return out
