@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from tui import __version__
-from tui.commands import CommandError
+from tui.commands import CommandError, add_as_of_argument
 from tui.model.text import printable
 
 # name -> (module, one-line help). Order is the order of `watchline --help`.
@@ -58,9 +58,7 @@ def _tui_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", metavar="PATH", help="log files or folders of *.yaml/*.yml"
     )
     parser.add_argument("--filter", "-f", metavar="QUERY", default="", help="start with this query")
-    parser.add_argument(
-        "--as-of", metavar="DATE", help="rate pledges as of this date (default: today)"
-    )
+    add_as_of_argument(parser)
     parser.add_argument("--no-watch", action="store_true", help="do not reload when a file changes")
     parser.add_argument(
         "--rev",

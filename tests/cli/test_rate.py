@@ -77,13 +77,35 @@ def test_as_of_defaults_to_today(log, capsys):
     assert f"as_of: {today}" in log.read_text(encoding="utf-8")
 
 
+def test_as_of_today_is_todays_date_and_a_month_is_written_as_given(log, capsys):
+    # rate's --as-of is the rating's own date: written as given, not moved to a last day.
+    rate = ["rate", "pledge-deescalation-training"]
+    assert main([*rate, "stalled", "--as-of", "Today", str(log)]) == 0
+    assert f"as_of: {datetime.date.today().isoformat()}" in log.read_text(encoding="utf-8")
+    assert main([*rate, "broken", "--as-of", "2018-07", str(log)]) == 0
+    assert "rated pledge-deescalation-training broken as of 2018-07 " in capsys.readouterr().out
+    assert "2018-07-31" not in log.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value", ["12/8/2017", "2018/..", "yesterday"])
+def test_a_bad_as_of_is_the_usage_error_every_command_gives(log, capsys, value):
+    before = log.read_bytes()
+    with pytest.raises(SystemExit) as exited:
+        main(["rate", "pledge-funding", "kept", "--as-of", value, str(log)])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert "watchline rate: error: argument --as-of: " in err
+    assert "give a year (2018), a month (2018-05)" in err
+    assert "Traceback" not in err
+    assert log.read_bytes() == before
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["conect-forum", "kept"], "'conect-forum' is a meeting event, not a pledge"),
         (["pledge-funding", "finished"], "unknown pledge status 'finished'"),
         (["pledge-funding", "kept", "--evidence", "a-rumour"], "unknown source 'a-rumour'"),
-        (["pledge-funding", "kept", "--as-of", "12/8/2017"], "--as-of"),
         (["no-such-pledge", "kept"], "no event with id 'no-such-pledge'"),
     ],
 )

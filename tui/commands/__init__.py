@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+import datetime
+
 
 class CommandError(Exception):
     """A user's mistake or an unreadable input: a message on stderr, never a traceback."""
@@ -9,3 +12,37 @@ class CommandError(Exception):
     def __init__(self, message: str, exit_code: int = 2) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def add_as_of_argument(
+    parser: argparse.ArgumentParser, *, keep_text: bool = False, help: str | None = None
+) -> None:
+    """``--as-of DATE``, read by :func:`tui.model.asof.parse_as_of` for every command.
+
+    The value becomes the day to judge at (``args.as_of``: a date, None when not given),
+    or with ``keep_text`` the text as given once it is checked (``serve`` hands it to each
+    session, so ``today`` is the day a reader connects; ``rate`` writes the date as given).
+    A bad value is a usage error like argparse's own (usage, the message, exit 2).
+    """
+    from tui.model.asof import AS_OF_HELP
+
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        type=_as_of_text if keep_text else _as_of_day,
+        help=AS_OF_HELP if help is None else help,
+    )
+
+
+def _as_of_day(text: str) -> datetime.date:
+    from tui.model.asof import AsOfError, parse_as_of
+
+    try:
+        return parse_as_of(text)
+    except AsOfError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def _as_of_text(text: str) -> str:
+    _as_of_day(text)
+    return text.strip()

@@ -13,29 +13,11 @@ import sys
 from pathlib import Path
 
 from tui.commands import CommandError
-from tui.model.text import printable, shown_name
+from tui.model.text import shown_name
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The TUI's options live in tui.cli (it is the default command); nothing to add."""
-
-
-def parse_as_of(text: str | None) -> datetime.date:
-    """``--as-of`` as a day: today when absent, else the last day an EDTF date allows.
-
-    "As of 2018" means "by the end of 2018": a rating or deadline anywhere in 2018 counts.
-    """
-    if not text:
-        return datetime.date.today()
-    from tui.model.edtf import EDTFError, parse_edtf
-
-    try:
-        date = parse_edtf(text)
-    except EDTFError as error:
-        raise CommandError(f"--as-of: {printable(str(error))}") from None
-    if date.upper == datetime.date.max:
-        raise CommandError(f"--as-of: {text!r} has an open end; give a date")
-    return date.upper
 
 
 def check_paths(paths: list[str]) -> list[Path]:
@@ -67,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
         from tui.commands.revision import open_at
 
         since = open_at(paths, args.since, "--since")
-    as_of = parse_as_of(getattr(args, "as_of", None))
+    # argparse has read --as-of (tui.model.asof.parse_as_of): a day, or None for today.
+    as_of: datetime.date = getattr(args, "as_of", None) or datetime.date.today()
     # textual-serve (`watchline serve web`) runs the app over pipes with its own driver.
     served = "TEXTUAL_DRIVER" in os.environ
     if not served and not (sys.stdout.isatty() and sys.stdin.isatty()):

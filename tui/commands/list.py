@@ -16,11 +16,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.commands import CommandError
+from tui.commands import CommandError, add_as_of_argument
 from tui.commands.revision import add_rev_argument, load_at, open_at
 from tui.formats import EVENT_FORMATS, Selection, format_module, write_output
 from tui.model.log import Collection
-from tui.model.text import one_line, printable, shown_name
+from tui.model.text import printable, shown_name
 
 # Where a table goes to a pipe or a file, nothing is cut: a reader there has `less -S`.
 UNLIMITED_WIDTH = 1_000_000
@@ -41,11 +41,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         default="",
         help='a query, as in the search bar: agency:bpd kind:pledge "body camera"',
     )
-    parser.add_argument(
-        "--as-of",
-        metavar="DATE",
-        help="judge pledges (status, overdue) as of this day, YYYY-MM-DD (default: today)",
-    )
+    add_as_of_argument(parser)
     parser.add_argument(
         "--output",
         "-o",
@@ -64,18 +60,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="table",
         help="table (default), json, csv, md (a briefing), ics (iCalendar), timelinejs",
     )
-
-
-def parse_as_of(text: str | None) -> datetime.date:
-    """``--as-of``: a day (``2018-06-01``) or ``today``; today when absent."""
-    if text is None or text.strip().lower() == "today":
-        return datetime.date.today()
-    try:
-        return datetime.date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(
-            f"--as-of wants a day like 2018-06-01, not {one_line(text)!r}", exit_code=2
-        ) from None
 
 
 def load_collection(paths: Sequence[str], rev: str | None = None) -> Collection:
@@ -157,9 +141,10 @@ def write(data: str | bytes, output: str | None) -> None:
 
 
 def selection_from_args(args: argparse.Namespace) -> Selection:
-    """What ``list`` and ``pledges`` both start with: check ``--as-of``, load the log, run
-    ``--filter``, and size a table for ``--output``."""
-    as_of = parse_as_of(args.as_of)
+    """What ``list`` and ``pledges`` both start with: load the log, run ``--filter`` at
+    ``--as-of`` (argparse has read it: a day, or None for today), and size a table for
+    ``--output``."""
+    as_of: datetime.date = args.as_of or datetime.date.today()
     collection = load_collection(args.paths, getattr(args, "rev", None))
     indexes = select(collection, args.filter, as_of)
     return Selection(

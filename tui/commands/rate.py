@@ -17,7 +17,8 @@ from __future__ import annotations
 import argparse
 import datetime
 
-from tui.commands import CommandError
+from tui.commands import CommandError, add_as_of_argument
+from tui.model.asof import AS_OF_FORMS, is_today
 from tui.model.edit import DuplicateRatingError, EditError, NewRating, add_rating
 from tui.model.log import PLEDGE_STATUSES
 from tui.model.text import printable, shown_name
@@ -50,10 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "path", metavar="PATH", nargs="?", help="the log file that holds the pledge"
     )
-    parser.add_argument(
-        "--as-of",
-        metavar="DATE",
-        help="the date the rating is true from, in EDTF (default: today)",
+    # The rating's own date, written to the log as given (2018-06 stays 2018-06), not a
+    # day to judge at; it is checked like every --as-of and `today` is today's date.
+    add_as_of_argument(
+        parser,
+        keep_text=True,
+        help=f"the date the rating is true from, written as given: {AS_OF_FORMS} (default: today)",
     )
     parser.add_argument(
         "--note", metavar="TEXT", help="why: what the evidence shows or leaves open"
@@ -81,7 +84,9 @@ def run(args: argparse.Namespace) -> int:
         path = evidence.pop()
     if path is None:
         raise CommandError("PATH is required: the log file that holds the pledge")
-    as_of = args.as_of if args.as_of is not None else datetime.date.today().isoformat()
+    as_of: str | None = args.as_of
+    if as_of is None or is_today(as_of):
+        as_of = datetime.date.today().isoformat()
     note = args.note if args.note else None
     rating = NewRating(status=args.status, as_of=as_of, evidence=tuple(evidence), note=note)
     try:

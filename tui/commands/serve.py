@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tui.commands import CommandError
+from tui.commands import CommandError, add_as_of_argument
 from tui.model.text import shown_name
 
 DEFAULT_SSH_PORT = 2222
@@ -57,7 +57,8 @@ def _add_log_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="log files or folders to serve (default: the bundled log)",
     )
-    parser.add_argument("--as-of", metavar="DATE", help="rate pledges as of this date")
+    # Kept as text: `--as-of today` is the day each reader connects, not the server's start.
+    add_as_of_argument(parser, keep_text=True)
     parser.add_argument(
         "--filter", "-f", metavar="QUERY", help="start every reader with this query"
     )
@@ -157,10 +158,6 @@ def run(args: argparse.Namespace) -> int:
         paths = resolve_log_paths(args.paths)
     except FileNotFoundError as error:
         raise CommandError(f"no such file or folder: {shown_name(error.args[0])}") from None
-    if args.as_of:
-        from tui.commands.browse import parse_as_of
-
-        parse_as_of(args.as_of)  # a bad date is one message now, not one per reader
     _warn_about_problems(paths)
     command = served_command(paths, as_of=args.as_of, query=args.filter)
     if args.kind == "ssh":

@@ -214,14 +214,15 @@ def parse_commit(header: str) -> Commit:
 
 
 def _date_bound(text: str) -> datetime.date | None:
-    """The last day ``text`` (an EDTF date such as 2019-01-01, 2019-01 or 2019) allows."""
-    from tui.model.edtf import EDTFError, parse_edtf
+    """The last day ``text`` (an EDTF date such as 2019-01-01, 2019-01 or 2019) allows,
+    read as ``--as-of`` reads a date (:func:`tui.model.asof.last_day`); None if it is not
+    one. ``today`` is not a date here: a revision named ``today`` is git's to resolve."""
+    from tui.model.asof import AsOfError, last_day
 
     try:
-        date = parse_edtf(text)
-    except EDTFError:
+        return last_day(text)
+    except AsOfError:
         return None
-    return None if date.upper == datetime.date.max else date.upper
 
 
 def find_repository(paths: Sequence[Path]) -> tuple[Repository, list[str]]:
