@@ -80,6 +80,15 @@ def _tui_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_parser(name: str) -> tuple[Any, argparse.ArgumentParser]:
+    """The module of subcommand ``name`` and its parser, with the module's arguments."""
+    module_name, text = SUBCOMMANDS[name]
+    module = importlib.import_module(module_name)
+    parser = argparse.ArgumentParser(prog=f"watchline {name}", description=text)
+    module.add_arguments(parser)
+    return module, parser
+
+
 class PrintableStream:
     """A text stream whose every write passes :func:`printable` first.
 
@@ -145,10 +154,7 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         if args_list and args_list[0] in SUBCOMMANDS:
             name = args_list[0]
-            module_name, text = SUBCOMMANDS[name]
-            module = importlib.import_module(module_name)
-            parser = argparse.ArgumentParser(prog=f"watchline {name}", description=text)
-            module.add_arguments(parser)
+            module, parser = _command_parser(name)
             args = parser.parse_args(args_list[1:])
             return int(module.run(args) or 0)
         args = _tui_parser().parse_args(args_list)

@@ -51,7 +51,7 @@ def last_day(text: str) -> datetime.date:
         date = parse_edtf(text)
     except EDTFError as error:
         raise AsOfError(f"{printable(error.message)}; give {AS_OF_FORMS}") from None
-    if date.upper == datetime.date.max:
+    if date.is_interval and date.end is None:  # not upper == date.max: 9999 has a last day
         raise AsOfError(
             f"{printable(repr(text.strip()))} has an open end, so no last day; give {AS_OF_FORMS}"
         )
