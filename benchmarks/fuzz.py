@@ -2,7 +2,7 @@
 
     PYTHONPATH=. python benchmarks/fuzz.py [--seconds 600] [--batch 400]
 
-Every input goes through watchline's own entry point (:func:`tui.model.loader.load_data`:
+Every input goes through watchline's own entry point (:func:`tui.model.load.load_data`:
 the guards, the cache, the native parser yaml-rs, the exact ruamel parser and the builder),
 half of them in a worker thread as the TUI and live reload load, in child processes so
 that a crash (a signal, as SIGSEGV from a native parser's stack) is seen rather than
@@ -149,7 +149,7 @@ def child(seed: int, batch: int, current: Path) -> int:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as hypothesis_seed
 
-    from tui.model.loader import load_data
+    from tui.model.load import load_data
 
     counts = {"inputs": 0, "raised": 0}
 

@@ -65,7 +65,7 @@ def in_process(log: Path, since: str) -> tuple[float, float]:
     from tui.model.history.loading import load_revision, open_revision
     from tui.model.history.since import event_histories, since_marks
     from tui.model.history.walk import walk_history
-    from tui.model.loader import load_paths
+    from tui.model.load import load_paths
 
     current = load_paths([log]).collection
     assert current is not None

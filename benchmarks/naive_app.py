@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, OptionList
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tui.model.loader import load_paths
+from tui.model.load import load_paths
 from tui.model.log import Event
 from tui.model.text import one_line
 

@@ -16,7 +16,7 @@ For each parser (those not installed are left out of the table):
 - **positions**: what the parser tells about where things are.
 
 The parsers: yaml-rs (the fast path), watchline's exact path (ruamel.yaml's pure-Python
-parser with the corrected scanner of ``tui/model/exactyaml.py``, events to a tree), ruamel
+parser with the corrected scanner of ``tui/model/load/exact.py``, events to a tree), ruamel
 as published (pure, and the C loader of ruamel.yaml.clib if installed), and rapidyaml
 (``ryml``, if installed; its tree converted to Python objects, since that is what the
 builder needs).
@@ -42,8 +42,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.model.yaml_suite_cases import load_cases, same  # noqa: E402
-from tui.model.exactyaml import Scanner, complete_last_line  # noqa: E402
-from tui.model.loader import resolve_plain  # noqa: E402
+from tui.model.load import resolve_plain  # noqa: E402
+from tui.model.load.exact import Scanner, complete_last_line  # noqa: E402
 
 DEEP = "- " * 100_000 + "x\n"
 _NONE = 2**64 - 1  # ryml.NONE: no such node
@@ -192,7 +192,7 @@ def _ryml(text: str) -> list[Any]:
 
 def _exact_path(text: str) -> list[Any]:
     """watchline's exact path: events through the loader's own tree builder."""
-    from tui.model.loader import parse_text
+    from tui.model.load import parse_text
 
     result = parse_text(text, "bench.yaml")
     if result.problems:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tui.model.loader import load_paths
+from tui.model.load import load_paths
 
 REPO = Path(__file__).resolve().parents[1]
 

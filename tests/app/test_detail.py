@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 
 from tests.app.widget_samples import FORBIDDEN, chain_collection, hostile_collection
 from tui.app.widgets.detail import DetailPane
-from tui.model.loader import load_paths
+from tui.model.load import load_paths
 from tui.model.log import Collection
 
 AS_OF = datetime.date(2018, 6, 1)

@@ -12,7 +12,7 @@ from textual.widgets import Static
 from tests.app.test_detail import DetailHost
 from tui.app.widgets.detail import DetailPane
 from tui.model.format import EVENT_TEXT_LIMIT, TEXT_LIMITS
-from tui.model.loader import load_paths
+from tui.model.load import load_paths
 
 WORDS = "the board voted to fund body cameras for every patrol officer, "
 

@@ -33,7 +33,7 @@ def test_strings_never_change_type() -> None:
 
 
 def test_a_dumped_log_loads_without_problems(tmp_path: Path) -> None:
-    from tui.model.loader import load_paths
+    from tui.model.load import load_paths
 
     log = {
         "watchline": 1,

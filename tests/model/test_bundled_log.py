@@ -15,7 +15,7 @@ import pytest
 
 from tui.model.bundled import bundled_log
 from tui.model.citations import cited_ids
-from tui.model.loader import load_paths
+from tui.model.load import load_paths
 
 SCHEMA_LINE = "# yaml-language-server: $schema=watchline.schema.json"
 

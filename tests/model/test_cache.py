@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import tui.model.cache as cache
-from tui.model.loader import LoadResult, load_paths
+import tui.model.load.cache as cache
+from tui.model.load import LoadResult, load_paths
 
 LOG = """\
 watchline: 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.model.changes import ChangeSummary, diff_collections
-from tui.model.loader import load_paths
+from tui.model.load import load_paths
 from tui.model.log import Collection
 
 HEAD = """\

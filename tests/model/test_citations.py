@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tui.model.citations import Citation, citations, cited_ids, number_citations
-from tui.model.loader import load_paths
+from tui.model.load import load_paths
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ from tui.model.edit import (
     insert_rating,
 )
 from tui.model.edtf import parse_edtf
-from tui.model.loader import load_paths
+from tui.model.load import load_paths
 from tui.model.log import PLEDGE_STATUSES
 from tui.model.pledges import status_at as pledge_status_at
 
@@ -470,7 +470,7 @@ def test_a_folder_that_cannot_be_written_is_a_message_not_a_traceback(log_copy, 
 
 
 def test_a_folder_load_during_the_write_sees_only_the_log(log_copy, monkeypatch):
-    from tui.model.loader import expand_paths
+    from tui.model.load import expand_paths
 
     validate = edit._validate_result
     seen: list[list[str]] = []

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import tui.model.fastload as fastload
+import tui.model.load.fast as fastload
 from tui.model.display import date_in_words
 from tui.model.edtf import EDTFError, parse_edtf, zone_name
-from tui.model.loader import load_paths
+from tui.model.load import load_paths
 from tui.model.log import Collection, Event
 
 D = datetime.date

@@ -20,7 +20,7 @@ SCRIPT = textwrap.dedent(
     results = []
 
     def load():
-        from tui.model.loader import load_paths
+        from tui.model.load import load_paths
         result = load_paths([Path({log!r})])
         results.append((len(result.collection.events), result.problems))
 

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import tui.model.loader as loader
-from tui.model.loader import LoadResult, load_paths
+import tui.model.load as loader
+from tui.model.format import SPECS
+from tui.model.load import LoadResult, guards, load_paths
 
 VALID = """\
 watchline: 1
@@ -247,7 +248,7 @@ def test_messages_never_carry_control_characters(load):
 
 
 def test_size_cap(load, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(loader, "MAX_BYTES", 64)
+    monkeypatch.setattr(guards, "MAX_BYTES", 64)
     assert lines(load(VALID)) == [
         "log.yaml:1:1: error: the file is 0 MiB; a log may be at most 0 MiB "
         "(split it into several files)"
@@ -255,7 +256,7 @@ def test_size_cap(load, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_size_cap_message_in_mebibytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(loader, "MAX_BYTES", 2**20)
+    monkeypatch.setattr(guards, "MAX_BYTES", 2**20)
     path = tmp_path / "big.yaml"
     with path.open("wb") as out:
         out.truncate(3 * 2**20)  # sparse: no need to write 3 MiB
@@ -355,8 +356,8 @@ PLAIN = st.recursive(
     max_leaves=8,
 )
 
-EVENT_FIELDS = [f.name for f in loader.SPECS["event"].fields]
-TOP_FIELDS = [f.name for f in loader.SPECS["log"].fields]
+EVENT_FIELDS = [f.name for f in SPECS["event"].fields]
+TOP_FIELDS = [f.name for f in SPECS["log"].fields]
 
 
 @settings(max_examples=200, deadline=None)
@@ -417,7 +418,7 @@ def test_block_depth_is_bounded_by_the_leading_characters(
 
     from ruamel.yaml import YAML
 
-    from tui.model.fastload import MAX_LEADING_CHARS, nesting_bounded
+    from tui.model.load.fast import MAX_LEADING_CHARS, nesting_bounded
 
     yaml = YAML()
     yaml.indent(mapping=mapping, sequence=max(sequence, offset + 2), offset=offset)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tui.model.format import EVENT_TEXT_LIMIT, SLUG_LIMIT, TEXT_LIMITS
-from tui.model.loader import LoadResult, load_paths
+from tui.model.load import LoadResult, load_paths
 from tui.model.schema import json_schema
 
 HEAD = """\

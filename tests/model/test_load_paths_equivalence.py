@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-import tui.model.cache as cache
-import tui.model.fastload as fastload
-from tui.model.loader import LoadResult, load_paths, read_text
+import tui.model.load.cache as cache
+import tui.model.load.fast as fastload
+from tui.model.load import LoadResult, load_paths, read_text
 
 REPO = Path(__file__).resolve().parents[2]
 

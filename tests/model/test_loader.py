@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.model.loader import (
+from tui.model.load import (
     LoadResult,
     LogError,
     PathError,

@@ -12,7 +12,7 @@ from pathlib import Path
 if __name__ == "__main__":  # run from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tui.model.loader import load_paths
+from tui.model.load import load_paths
 
 # Each event is 9 lines, or 15 with a pledge (every tenth); the registries take HEAD_LINES.
 AGENCIES, PEOPLE, TOPICS, SOURCES = 20, 50, 10, 200

@@ -10,13 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.model.loader import (
-    Builder,
-    FilePart,
-    LazyLocator,
-    parse_text,
-    scan_event_positions,
-)
+from tui.model.load import Builder, FilePart, parse_text
+from tui.model.load.positions import LazyLocator, scan_event_positions
 
 yaml_rs = pytest.importorskip("yaml_rs")
 

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import tui.model.loader as loader
-from tui.model import fastload
-from tui.model.loader import Builder, parse_text
+import tui.model.load as loader
+import tui.model.load.positions as positions
+from tui.model.load import Builder, parse_text
+from tui.model.load import fast as fastload
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = (REPO / "data" / "ct-bodycams.yaml").read_text(encoding="utf-8")
@@ -67,13 +68,13 @@ def _log(events: int, broken: int | None) -> str:
 def test_a_problem_is_placed_without_parsing_the_whole_file(monkeypatch: pytest.MonkeyPatch):
     text = _log(2_000, broken=1_500)
     parsed: list[int] = []
-    real = loader.parse_text
+    real = positions.parse_text
 
     def counting(piece: str, file: str, progress=None):  # type: ignore[no-untyped-def]
         parsed.append(len(piece))
         return real(piece, file, progress)
 
-    monkeypatch.setattr(loader, "parse_text", counting)
+    monkeypatch.setattr(positions, "parse_text", counting)
     found = fastload.build_fast(text, "log.yaml")
     assert found is not None
     part, problems = found

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tui.model.format import SPECS
-from tui.model.loader import load_paths, parse_text
+from tui.model.load import load_paths, parse_text
 from tui.model.schema import json_schema, schema_text
 
 REPO = Path(__file__).resolve().parents[2]

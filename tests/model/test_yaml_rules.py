@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-import tui.model.fastload as fastload
-from tui.model.loader import check_text, load_text
+import tui.model.load.fast as fastload
+from tui.model.load import check_text, load_text
 
 HEAD = (
     "watchline: 1\ntitle: Rules\nsources:\n  s1: {title: S}\nevents:\n"

@@ -21,10 +21,10 @@ from typing import Any
 
 import pytest
 
-import tui.model.cache as cache
-import tui.model.fastload as fastload
+import tui.model.load.cache as cache
+import tui.model.load.fast as fastload
 from tests.model.yaml_suite_cases import NO_DATA, Case, load_cases, same
-from tui.model.loader import (
+from tui.model.load import (
     FilePart,
     Problem,
     check_text,

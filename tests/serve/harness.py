@@ -30,7 +30,7 @@ SSH = shutil.which("ssh") or "/usr/bin/ssh"
 # that shows the log's title (the TUI is being built alongside the server).
 REAL_APP = all(
     (REPO / "tui" / path).exists()
-    for path in ("app/app.py", "commands/browse.py", "model/loader.py")
+    for path in ("app/app.py", "commands/browse.py", "model/load/files.py")
 )
 
 
@@ -51,7 +51,7 @@ def app_command(paths: list[str], app: str) -> list[str]:
     """
     if app == "real":
         if not REAL_APP:
-            pytest.skip("the TUI (tui/app/app.py, tui/model/loader.py) is not there yet")
+            pytest.skip("the TUI (tui/app/app.py, tui/model/load/) is not there yet")
         return served_command(paths)
     return [sys.executable, str(STANDIN), *paths, "--read-only"]
 

@@ -166,7 +166,7 @@ async def in_browser(port: int, markers: list[str], timeout: float = 20) -> str:
 
 
 @pytest.mark.skipif(
-    not REAL_APP, reason="the TUI (tui/app/app.py, tui/model/loader.py) is not there yet"
+    not REAL_APP, reason="the TUI (tui/app/app.py, tui/model/load/) is not there yet"
 )
 def test_a_browser_tab_gets_the_timeline_from_a_read_only_process():
     port = free_port()

@@ -104,7 +104,7 @@ class Snapshot:
 def log_files(paths: Sequence[Path]) -> list[Path]:
     """The files a load of ``paths`` reads (the bundled log when none); [] if a path is gone."""
     from tui.model.bundled import bundled_log
-    from tui.model.loader import expand_paths
+    from tui.model.load import expand_paths
 
     try:
         return expand_paths(list(paths) or [bundled_log()])
@@ -124,7 +124,7 @@ def load_snapshot(
     the UI thread should not pay.
     """
     from tui.model.bundled import bundled_log
-    from tui.model.loader import load_paths
+    from tui.model.load import load_paths
     from tui.model.query import QueryEngine
 
     started = time.perf_counter()

@@ -100,8 +100,8 @@ def read_log(paths: Sequence[Path], revision: LogRevision | None = None) -> Load
     """
     # Imported here, in the loading thread, while the main thread imports Textual.
     from tui.model.bundled import bundled_log
-    from tui.model.fastload import paused_gc
-    from tui.model.loader import load_paths
+    from tui.model.load import load_paths
+    from tui.model.load.fast import paused_gc
 
     LOAD_PROGRESS.reset()
     # Loading makes millions of objects and no garbage cycles; a collection pass would
@@ -122,7 +122,7 @@ def read_log(paths: Sequence[Path], revision: LogRevision | None = None) -> Load
 
 def index_log(collection: Collection, as_of: datetime.date) -> QueryEngine:
     """Build the query engine's indexes for ``collection`` (seconds on 100k events)."""
-    from tui.model.fastload import paused_gc
+    from tui.model.load.fast import paused_gc
     from tui.model.query import QueryEngine
 
     LOAD_PROGRESS.stage = "indexing"
@@ -151,7 +151,7 @@ def start_loading(
     """
     future: Future[LoadedLog] = Future()
     # The fast YAML parser must be first imported on the main thread (see
-    # tui.model.fastload): importing it in this short-lived thread would crash a later
+    # tui.model.load.fast): importing it in this short-lived thread would crash a later
     # reload in another one.
     import yaml_rs  # noqa: F401
 

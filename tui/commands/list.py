@@ -73,7 +73,7 @@ def load_collection(paths: Sequence[str], rev: str | None = None) -> Collection:
         result = load_at(open_at(paths, rev))
     else:
         from tui.model.bundled import bundled_log
-        from tui.model.loader import load_paths
+        from tui.model.load import load_paths
 
         targets = [Path(p) for p in paths] or [bundled_log()]
         for target in targets:

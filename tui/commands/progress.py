@@ -24,7 +24,7 @@ _INTERVAL = 0.1
 def load_progress(
     label: str = "reading", stream: TextIO | None = None
 ) -> Iterator[Callable[[int, int], None] | None]:
-    """A ``progress(done, total)`` callback for :func:`~tui.model.loader.load_paths`.
+    """A ``progress(done, total)`` callback for :func:`~tui.model.load.load_paths`.
 
     Yields ``None`` when ``stream`` (stderr by default) is not a terminal. The line is
     rewritten in place with a carriage return and cleared when the block ends.

@@ -18,7 +18,7 @@ from tui.model.text import printable
 
 if TYPE_CHECKING:
     from tui.model.history.loading import LogRevision
-    from tui.model.loader import LoadResult
+    from tui.model.load import LoadResult
 
 REV_HELP = (
     "read the log as it was at this git commit, tag, branch or date "

@@ -172,7 +172,7 @@ def _warn_about_problems(paths: list[str]) -> None:
     server runs), but the operator hears about it now rather than from a reader.
     """
     from tui.model.bundled import bundled_log
-    from tui.model.loader import load_paths
+    from tui.model.load import load_paths
 
     problems = load_paths(paths or [bundled_log()]).problems
     if not problems:

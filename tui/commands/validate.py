@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate ``args.paths`` as one merged collection; return the exit status."""
-    from tui.model.loader import PathError, expand_paths, load_paths
+    from tui.model.load import PathError, expand_paths, load_paths
 
     names: list[str]
     if args.rev is not None:

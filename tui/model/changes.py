@@ -11,20 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from tui.model.log import Collection, Event
+from tui.model.log import REGISTRIES, REGISTRY_NAMES, Collection, Event
 
 __all__ = ["ChangeSummary", "diff_collections"]
 
 # Every Event field but its place in the file: moving is not changing.
 _EVENT_FIELDS = tuple(f.name for f in fields(Event) if f.name != "location")
-# The registries, with the noun a notice uses for one entry.
-_REGISTRIES = (
-    ("agencies", "agency", "agencies"),
-    ("people", "person", "people"),
-    ("topics", "topic", "topics"),
-    ("sources", "source", "sources"),
-    ("kinds", "kind", "kinds"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +58,10 @@ class ChangeSummary:
             noun = "" if parts else (" event" if len(self.removed) == 1 else " events")
             parts.append(f"{len(self.removed)}{noun} removed")
         if not parts:
-            for name, singular, plural in _REGISTRIES:
-                count = dict(self.registries).get(name)
+            for registry in REGISTRIES:
+                count = dict(self.registries).get(registry.name)
                 if count:
-                    parts.append(f"{_count(count, singular, plural)} changed")
+                    parts.append(f"{_count(count, registry.noun, registry.name)} changed")
             if self.title_changed:
                 parts.append("the title changed")
         return ", ".join(parts) if parts else "no change"
@@ -103,7 +95,7 @@ def diff_collections(old: Collection, new: Collection) -> ChangeSummary:
     )
     registries = tuple(
         (name, count)
-        for name, _, _ in _REGISTRIES
+        for name in REGISTRY_NAMES
         if (count := _registry_changes(getattr(old, name), getattr(new, name)))
     )
     title_changed = (old.title, old.description) != (new.title, new.description)

@@ -17,7 +17,7 @@ guarantees, in the order they are checked:
    touching existing ones (a one-line flow ``pledge: {...}``) is refused with a message
    that says how to make room.
 3. **The result is valid.** The new text is written to a temporary file beside the log
-   and loaded by :mod:`tui.model.loader`; any problem refuses the write (a problem on the
+   and loaded by :mod:`tui.model.load`; any problem refuses the write (a problem on the
    added lines, such as an unknown source, is the request's; any other was in the log).
 4. **Nobody's edit is overwritten.** The file's content hash is taken when it is read
    (or passed in by the caller that loaded it earlier, as the TUI does) and compared with
@@ -652,7 +652,7 @@ def _validate_result(tmp: Path, shown: str, others: Sequence[Path], added: tuple
     :class:`EditError`. Others were in the log before: an :class:`InvalidResultError`,
     quoted at their lines in the file as it is (before the insert).
     """
-    from tui.model.loader import load_paths  # the loader pulls in the whole format table
+    from tui.model.load import load_paths  # the loader pulls in the whole format table
 
     result = load_paths([tmp, *others])
     if not result.problems and result.collection is not None:

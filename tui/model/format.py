@@ -1,6 +1,6 @@
 """Format v1 of the event log as one declarative table.
 
-The same table drives the loader's validation (``tui.model.loader``) and the JSON Schema
+The same table drives the loader's validation (``tui.model.load``) and the JSON Schema
 (``tui.model.schema``), so an editor with yaml-language-server and ``watchline validate``
 agree on what a log may hold. Field names are the log's own and match the dataclasses in
 ``tui.model.log`` (``from`` is the attribute ``from_``).
@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from tui.model.log import BUILTIN_KINDS, PLEDGE_STATUSES
+from tui.model.log import BUILTIN_KINDS, PLEDGE_STATUSES, REGISTRIES
 
 # Registry ids and event ids: lowercase slugs, as DESIGN.md's examples write them.
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9\-_]*$"
@@ -59,17 +59,10 @@ def text_limit(name: str) -> int:
     return TEXT_LIMITS.get(name, TEXT_LIMITS["*"])
 
 
-# The registries an id can point into; "events" is the events list, "kinds" includes the
-# built-in kinds.
-REGISTRIES: tuple[str, ...] = ("agencies", "people", "topics", "sources", "kinds", "events")
-# What one entry of each registry is called in a message.
-NOUNS: dict[str, str] = {
-    "agencies": "agency",
-    "people": "person",
-    "topics": "topic",
-    "sources": "source",
-    "kinds": "kind",
-    "events": "event",
+# What one entry of a registry (tui.model.log.REGISTRIES) or of the events list is called
+# in a message.
+NOUNS: dict[str, str] = {registry.name: registry.noun for registry in REGISTRIES} | {
+    "events": "event"
 }
 
 # ISO 4217 alphabetic codes in use, plus the ones withdrawn since 2000 that a log of past

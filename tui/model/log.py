@@ -1,6 +1,6 @@
 """The event log as Python objects: what a validated log *is*, independent of YAML.
 
-The loader (``tui.model.loader``) builds these from one or more files; the query engine,
+The loader (:mod:`tui.model.load`) builds these from one or more files; the query engine,
 the TUI and the CLI only read them. Nothing here imports Textual.
 
 Field names are the log's own (``from`` is spelled ``from_`` in Python only).
@@ -175,6 +175,28 @@ class Event:
     rollout: Rollout | None = None
     # Where the event's mapping starts (the line of its `- id:`), for messages and $EDITOR.
     location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    """One registry of a log: its key (``agencies``, also the :class:`Collection` attribute),
+    what one entry is called in messages (``agency``) and the dataclass of an entry."""
+
+    name: str
+    noun: str
+    entry: type
+
+
+# The one table of registries: the loader, the cache, change summaries, history diffs and
+# the field table all read it, in this order (the order a log lists them in).
+REGISTRIES: tuple[Registry, ...] = (
+    Registry("agencies", "agency", Agency),
+    Registry("people", "person", Person),
+    Registry("topics", "topic", Topic),
+    Registry("sources", "source", Source),
+    Registry("kinds", "kind", Kind),
+)
+REGISTRY_NAMES: tuple[str, ...] = tuple(registry.name for registry in REGISTRIES)
 
 
 @dataclass(slots=True)

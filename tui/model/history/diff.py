@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tui.model.log import Collection, Event, Rating
+from tui.model.log import REGISTRY_NAMES, Collection, Event, Rating
 
 __all__ = [
     "EntryChange",
@@ -28,7 +28,6 @@ __all__ = [
     "show_value",
 ]
 
-REGISTRIES = ("agencies", "people", "topics", "sources", "kinds")
 # A value longer than this is shortened in the trail ("…" in the middle of nothing: the end).
 SHORT = 80
 
@@ -221,7 +220,7 @@ def diff_entries(
 def diff_registries(old: Collection, new: Collection) -> list[EntryChange]:
     """Every registry entry that differs (the built-in kinds never do)."""
     changes: list[EntryChange] = []
-    for name in REGISTRIES:
+    for name in REGISTRY_NAMES:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             changes.extend(diff_entries(name, before, after))

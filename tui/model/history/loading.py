@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.model.history.git import Commit, FileVersion, Repository, find_repository
-from tui.model.loader import FilePart, LoadResult, load_data, merge_parts
+from tui.model.load import FilePart, LoadResult, load_data, merge_parts
 from tui.model.problems import Problem
 
 __all__ = ["LogRevision", "load_revision", "load_versions", "open_revision"]

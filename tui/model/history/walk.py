@@ -21,7 +21,7 @@ from tui.model.history.diff import EntryChange, diff_events, diff_registries
 from tui.model.history.git import Commit, Repository
 from tui.model.history.loading import load_versions
 from tui.model.history.patches import FileChange, Hunk, apply_hunks, blob_id, patched_commits
-from tui.model.loader import load_data
+from tui.model.load import load_data
 from tui.model.log import Collection, Event
 from tui.model.problems import Problem
 

@@ -38,8 +38,10 @@ from typing import Any
 from tui.model import safe_read
 from tui.model.atomic import write_atomically
 from tui.model.edtf import EDTFDate, parse_edtf
+from tui.model.load.build import FilePart
 from tui.model.log import (
     BUILTIN_KINDS,
+    REGISTRIES,
     Agency,
     Event,
     Grant,
@@ -86,13 +88,7 @@ _FIELDS: dict[type, tuple[str, ...]] = {
         Event,
     )
 }
-_REGISTRY_CLASSES: dict[str, type] = {
-    "agencies": Agency,
-    "people": Person,
-    "topics": Topic,
-    "sources": Source,
-    "kinds": Kind,
-}
+_REGISTRY_CLASSES: dict[str, type] = {registry.name: registry.entry for registry in REGISTRIES}
 _lock = threading.Lock()
 _fingerprint: bytes | None = None
 
@@ -130,12 +126,14 @@ def _code_fingerprint() -> bytes:
     """A hash of the code that turns text into a part: a change there retires old entries."""
     global _fingerprint
     if _fingerprint is None:
-        from tui.model import edtf, fastload, format, loader, log
+        from tui.model import edtf, format, log
 
         digest = hashlib.blake2b(b"%d" % ENCODING_VERSION, digest_size=16)
-        for module in (loader, format, log, edtf, fastload):
+        for module in (format, log, edtf):
             digest.update(Path(module.__file__ or "").read_bytes())
-        digest.update(Path(__file__).read_bytes())
+        # Every module of the loader, this one included: the parsers, checks and builder.
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(path.read_bytes())
         _fingerprint = digest.digest()
     return _fingerprint
 
@@ -342,8 +340,6 @@ def encode_part(part: Any) -> bytes:
 
 def decode_part(payload: bytes, file: str, locator: Any) -> Any:
     """The file part stored in ``payload``, placed in ``file`` with ``locator``."""
-    from tui.model.loader import FilePart
-
     data = json.loads(payload)
     part = FilePart(file, locator, title=data["title"], description=data["description"])
     part.registries = {

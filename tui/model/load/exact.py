@@ -1,6 +1,6 @@
 """The exact parser's YAML: ruamel.yaml's pure-Python scanner, read as YAML 1.2 reads.
 
-:func:`tui.model.loader.parse_text` drives ruamel.yaml event by event because it keeps
+:func:`tui.model.load.tree.parse_text` drives ruamel.yaml event by event because it keeps
 every position. Its scanner, though, descends from PyYAML's YAML 1.1 one, and on the
 yaml-test-suite it refuses valid YAML (tabs wherever YAML 1.2 allows them, a flow key
 whose ``:`` is on the next line, leading blank lines of a block scalar) and accepts

@@ -1,14 +1,14 @@
 """The fast path for loading a log: yaml-rs for the tree, and a cache of the built file.
 
-:mod:`tui.model.loader` parses with ruamel.yaml driven event by event in pure Python,
+:mod:`tui.model.load.tree` parses with ruamel.yaml driven event by event in pure Python,
 which keeps every position and guard but costs about 2 ms an event (20-30 s for 10k
 events). This module replaces that stage, and only that stage, when it is safe to:
 
-1. **cache** (:mod:`tui.model.cache`): the file's built part, keyed by a hash of its
+1. **cache** (:mod:`tui.model.load.cache`): the file's built part, keyed by a hash of its
    text and of the code that builds it. A hit skips parsing and building altogether.
 2. **yaml-rs**: a Rust YAML 1.2 parser, about 100x faster, with duplicate keys refused
-   and alias replay capped. Its tree goes to the same :class:`~tui.model.loader.Builder`
-   with a :class:`~tui.model.loader.LazyLocator`, which re-parses with ruamel only if a
+   and alias replay capped. Its tree goes to the same :class:`~tui.model.load.build.Builder`
+   with a :class:`~tui.model.load.positions.LazyLocator`, which re-parses with ruamel only if a
    problem needs a position.
 
 The result must be exactly what the ruamel path gives. Where the two parsers may read
@@ -30,16 +30,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from tui.model import cache
-from tui.model.exactyaml import complete_last_line
-from tui.model.loader import (
-    MAX_ALIAS_EXPANSION,
-    MAX_DEPTH,
-    Builder,
-    FilePart,
-    LazyLocator,
-    Problem,
-)
+from tui.model.load import cache
+from tui.model.load.build import Builder, FilePart
+from tui.model.load.exact import complete_last_line
+from tui.model.load.guards import MAX_ALIAS_EXPANSION, MAX_DEPTH
+from tui.model.load.positions import LazyLocator
+from tui.model.problems import Problem
 
 # yaml-rs 0.1.6 crashes the interpreter (SIGSEGV) when it is used after the thread that
 # first imported it has ended: import it in a worker that then exits, use it in another

@@ -1,0 +1,104 @@
+"""Several files' parts -> one :class:`~tui.model.log.Collection`: registries united,
+event ids unique, every reference resolved."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from tui.model.format import (
+    NOUNS,
+)
+from tui.model.load.build import FilePart, TreePath
+from tui.model.load.checks import did_you_mean, quote
+from tui.model.log import (
+    BUILTIN_KINDS,
+    Collection,
+    Event,
+)
+from tui.model.problems import Problem
+
+
+def _differing_field(first: Any, second: Any) -> str:
+    """ " (its 'name' differs)" for two registry entries with the same id."""
+    for spec_field in dataclasses.fields(first):
+        if getattr(first, spec_field.name) != getattr(second, spec_field.name):
+            return f" (its {quote(spec_field.name.rstrip('_'))} differs)"
+    return ""
+
+
+def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
+    """Unite the parts' registries and events; record conflicts and unknown references."""
+    registries: dict[str, dict[str, tuple[Any, FilePart, TreePath]]] = {
+        name: {} for name in ("agencies", "people", "topics", "sources", "kinds")
+    }
+    for part in parts:
+        for name, entries in part.registries.items():
+            merged = registries[name]
+            for entry_id, (obj, path) in entries.items():
+                first = merged.get(entry_id)
+                if first is None:
+                    merged[entry_id] = (obj, part, path)
+                elif first[0] != obj:
+                    line, col = first[1].locator.locate_key(first[2])
+                    where = f"{first[1].file}:{line}:{col}"
+                    at = part.locator.locate_key(path)
+                    problems.append(
+                        Problem(
+                            part.file,
+                            *at,
+                            f"{NOUNS[name]} {quote(entry_id)} is defined differently at "
+                            f"{where}{_differing_field(first[0], obj)}; give one of them "
+                            "another id (and change its references), or make the two the same",
+                        )
+                    )
+    events: list[Event] = []
+    seen: dict[str, Event] = {}
+    for part in parts:
+        for event, path in part.events:
+            first_event = seen.get(event.id)
+            if first_event is not None:
+                at = part.locator.locate((*path, "id"))
+                problems.append(
+                    Problem(
+                        part.file,
+                        *at,
+                        f"duplicate event id {quote(event.id)} (first at {first_event.location})",
+                    )
+                )
+                continue
+            seen[event.id] = event
+            events.append(event)
+    known: dict[str, Any] = {name: merged for name, merged in registries.items()}
+    known["events"] = set(seen).union(*(part.broken_event_ids for part in parts))
+    kinds = set(BUILTIN_KINDS) | set(registries["kinds"])
+    for part in parts:
+        for registry, ref_id, path in part.refs:
+            pool = kinds if registry == "kinds" else known[registry]
+            if ref_id in pool:
+                continue
+            noun = NOUNS[registry]
+            # Suggestions scan every id; skip them for huge registries (a 100k-event log).
+            hint = did_you_mean(ref_id, pool) if len(pool) <= 5000 else ""
+            where = "built-in kinds or 'kinds'" if registry == "kinds" else quote(registry)
+            problems.append(
+                Problem(
+                    part.file,
+                    *part.locator.locate(path),
+                    f"unknown {noun} {quote(ref_id)}{hint} (not in {where})",
+                )
+            )
+    titles = [part.title for part in parts if part.title]
+    collection = Collection(
+        title=titles[0] if titles else parts[0].file,
+        description=next((p.description for p in parts if p.description), None),
+        files=tuple(Path(part.file) for part in parts),
+        agencies={k: v[0] for k, v in registries["agencies"].items()},
+        people={k: v[0] for k, v in registries["people"].items()},
+        topics={k: v[0] for k, v in registries["topics"].items()},
+        sources={k: v[0] for k, v in registries["sources"].items()},
+        kinds={k: v[0] for k, v in registries["kinds"].items()},
+        events=events,  # put in timeline order, and indexed, by Collection itself
+    )
+    return collection
