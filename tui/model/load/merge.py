@@ -14,6 +14,7 @@ from tui.model.load.build import FilePart, TreePath
 from tui.model.load.checks import did_you_mean, quote
 from tui.model.log import (
     BUILTIN_KINDS,
+    REGISTRY_NAMES,
     Collection,
     Event,
 )
@@ -31,7 +32,7 @@ def _differing_field(first: Any, second: Any) -> str:
 def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
     """Unite the parts' registries and events; record conflicts and unknown references."""
     registries: dict[str, dict[str, tuple[Any, FilePart, TreePath]]] = {
-        name: {} for name in ("agencies", "people", "topics", "sources", "kinds")
+        name: {} for name in REGISTRY_NAMES
     }
     for part in parts:
         for name, entries in part.registries.items():
@@ -94,11 +95,7 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
         title=titles[0] if titles else parts[0].file,
         description=next((p.description for p in parts if p.description), None),
         files=tuple(Path(part.file) for part in parts),
-        agencies={k: v[0] for k, v in registries["agencies"].items()},
-        people={k: v[0] for k, v in registries["people"].items()},
-        topics={k: v[0] for k, v in registries["topics"].items()},
-        sources={k: v[0] for k, v in registries["sources"].items()},
-        kinds={k: v[0] for k, v in registries["kinds"].items()},
         events=events,  # put in timeline order, and indexed, by Collection itself
+        **{name: {k: v[0] for k, v in merged.items()} for name, merged in registries.items()},
     )
     return collection
