@@ -594,6 +594,13 @@ class WatchlineApp(App[None]):
             return self.since_tracker is not None and len(self.screen_stack) == 1
         if action in {"search", "jump_to_date", "facets", "pledges", "details", "edit", "rate"}:
             return len(self.screen_stack) == 1
+        # Keys about the timeline beneath do nothing you could see over the pledge board.
+        if action == "clear_query":
+            return len(self.screen_stack) == 1 or isinstance(self.screen, FacetsOverlay)
+        if action == "link_back":
+            return len(self.screen_stack) == 1 or isinstance(self.screen, DetailOverlay)
+        if action == "dismiss_problems":
+            return self.live.panel is not None
         return True
 
     def action_search(self) -> None:

@@ -1,18 +1,22 @@
 """The help screen (``?``): the keys that work right now, and the query language in brief.
 
-The keys are read from the screen beneath the help (``Screen.active_bindings``, the same
-public API the footer uses), so a binding the app adds or a keymap changes shows here with
-no list to keep in step. They are grouped by where they are defined (the focused widget,
-the screen, the app) and by ``Binding.group`` when a binding has one.
+The keys are the screen's real bindings (``Screen.active_bindings``, the same public API the
+footer uses), read from the screen beneath as they were the moment ``?`` was pressed: once
+the help is open, the app's ``check_action`` turns off the keys that make no sense over a
+modal screen (``/``, ``t``, ``f``, ``p``, ``e``, ``r``), and the help must not lose them.
+
+What a key does, in the user's words, and what it is for (its group) come from
+:data:`KEY_HELP`, keyed by the action and where it is bound. A binding with no entry there
+is Textual's own plumbing (focus next, copy selected text, a table's sideways paging) and
+is not listed; a key that is bound nowhere cannot appear, because only bindings are read.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
@@ -21,6 +25,125 @@ from textual.style import Style
 from textual.widgets import Static
 
 from tui.app.format import part_style
+
+
+class KeyHelp(NamedTuple):
+    """What a key is for (its group in the help) and what it does, in the user's words."""
+
+    group: str
+    words: str
+
+
+# The groups in the order the help shows them.
+GROUPS: tuple[str, ...] = (
+    "Moving",
+    "Reading",
+    "Search",
+    "Date",
+    "Facets",
+    "Pledges",
+    "Pledge board",
+    "Edit",
+    "Rate",
+    "Anywhere",
+)
+
+# (where the binding is defined, its action) -> KeyHelp. "Where" is ``#id`` of the node
+# holding the binding or the name of its class or of a base class (most specific first).
+# Bindings of the same group with the same words share a row ("j ↓  Next event"); rows
+# keep the order of this table.
+KEY_HELP: dict[tuple[str, str], KeyHelp] = {
+    # Moving: the timeline, then the pledge board's table.
+    ("Timeline", "cursor_down"): KeyHelp("Moving", "Next event"),
+    ("Timeline", "cursor_up"): KeyHelp("Moving", "Previous event"),
+    ("Timeline", "first"): KeyHelp("Moving", "First event"),
+    ("Timeline", "last"): KeyHelp("Moving", "Last event"),
+    ("Timeline", "page_down"): KeyHelp("Moving", "A page down"),
+    ("Timeline", "page_up"): KeyHelp("Moving", "A page up"),
+    ("#pledge-table", "cursor_down"): KeyHelp("Moving", "Next pledge"),
+    ("#pledge-table", "cursor_up"): KeyHelp("Moving", "Previous pledge"),
+    ("#pledge-table", "scroll_top"): KeyHelp("Moving", "First pledge"),
+    ("#pledge-table", "scroll_bottom"): KeyHelp("Moving", "Last pledge"),
+    ("#pledge-table", "page_down"): KeyHelp("Moving", "A page down"),
+    ("#pledge-table", "page_up"): KeyHelp("Moving", "A page up"),
+    ("#pledge-table", "cursor_left"): KeyHelp("Moving", "Scroll sideways"),
+    ("#pledge-table", "cursor_right"): KeyHelp("Moving", "Scroll sideways"),
+    ("#pledge-table", "scroll_home"): KeyHelp("Moving", "Left or right edge"),
+    ("#pledge-table", "scroll_end"): KeyHelp("Moving", "Left or right edge"),
+    # Reading: details, related links, history.
+    ("Timeline", "select"): KeyHelp("Reading", "The event's details"),
+    ("DetailPane", "scroll_down"): KeyHelp("Reading", "Scroll the details"),
+    ("DetailPane", "scroll_up"): KeyHelp("Reading", "Scroll the details"),
+    ("DetailPane", "page_down"): KeyHelp("Reading", "Page through the details"),
+    ("DetailPane", "page_up"): KeyHelp("Reading", "Page through the details"),
+    ("DetailPane", "scroll_home"): KeyHelp("Reading", "Top or end of the details"),
+    ("DetailPane", "scroll_end"): KeyHelp("Reading", "Top or end of the details"),
+    ("#detail-related", "cursor_down"): KeyHelp("Reading", "Next or previous related event"),
+    ("#detail-related", "cursor_up"): KeyHelp("Reading", "Next or previous related event"),
+    ("#detail-related", "select"): KeyHelp("Reading", "Go to the related event"),
+    ("WatchlineApp", "link_back"): KeyHelp("Reading", "Back to where you followed a link from"),
+    ("WatchlineApp", "history"): KeyHelp("Reading", "This event's history in git"),
+    # Search.
+    ("WatchlineApp", "search"): KeyHelp("Search", "Type a query: the timeline narrows as you type"),
+    ("WatchlineApp", "clear_query"): KeyHelp("Search", "Clear the query"),
+    # Date.
+    ("WatchlineApp", "jump_to_date"): KeyHelp("Date", "Jump to a date"),
+    ("Timeline", "next_month"): KeyHelp("Date", "Next month"),
+    ("Timeline", "previous_month"): KeyHelp("Date", "Previous month"),
+    ("Timeline", "next_year"): KeyHelp("Date", "Next year"),
+    ("Timeline", "previous_year"): KeyHelp("Date", "Previous year"),
+    # Facets: the key that opens them, and the panel's own keys.
+    ("WatchlineApp", "facets"): KeyHelp(
+        "Facets", "Narrow by agency, topic, kind, person, year or status"
+    ),
+    ("FacetPanel", "select"): KeyHelp("Facets", "Add or take out a value (a heading folds)"),
+    ("FacetPanel", "cursor_down"): KeyHelp("Facets", "Next or previous value"),
+    ("FacetPanel", "cursor_up"): KeyHelp("Facets", "Next or previous value"),
+    ("FacetPanel", "page_down"): KeyHelp("Facets", "A page down or up"),
+    ("FacetPanel", "page_up"): KeyHelp("Facets", "A page down or up"),
+    ("FacetPanel", "first"): KeyHelp("Facets", "First or last value"),
+    ("FacetPanel", "last"): KeyHelp("Facets", "First or last value"),
+    # Pledges, and the board's own keys.
+    ("WatchlineApp", "pledges"): KeyHelp("Pledges", "The pledge board: every pledge, rated"),
+    ("#pledge-table", "select_cursor"): KeyHelp("Pledge board", "Show the pledge on the timeline"),
+    ("PledgeBoard", "move_as_of(-1)"): KeyHelp("Pledge board", "As of a month earlier"),
+    ("PledgeBoard", "move_as_of(1)"): KeyHelp("Pledge board", "As of a month later"),
+    ("PledgeBoard", "next_sort"): KeyHelp("Pledge board", "Sort by the next column"),
+    ("PledgeBoard", "reverse_sort"): KeyHelp("Pledge board", "Reverse the sort"),
+    ("PledgeBoard", "close"): KeyHelp("Pledge board", "Back to the timeline"),
+    # Edit and Rate.
+    ("WatchlineApp", "edit"): KeyHelp("Edit", "Edit this event in your $EDITOR"),
+    ("WatchlineApp", "rate"): KeyHelp("Rate", "Rate this pledge: status, date, evidence"),
+    # Anywhere.
+    ("WatchlineApp", "escape"): KeyHelp("Anywhere", "Back to the timeline"),
+    ("WatchlineApp", "dismiss_problems"): KeyHelp("Anywhere", "Close the problems panel"),
+    ("ProblemsPanel", "dismiss"): KeyHelp("Anywhere", "Close the problems panel"),
+    ("WatchlineApp", "help"): KeyHelp("Anywhere", "This help"),
+    ("App", "command_palette"): KeyHelp("Anywhere", "Every command, by name"),
+    ("WatchlineApp", "quit"): KeyHelp("Anywhere", "Quit"),
+    ("ProblemsScreen", "app.quit"): KeyHelp("Anywhere", "Quit"),
+}
+# Each row's place in the table, for the order within a group.
+_RANK: dict[KeyHelp, int] = {}
+for _rank, _entry in enumerate(KEY_HELP.values()):
+    _RANK.setdefault(_entry, _rank)
+
+
+def key_help(node: DOMNode, action: str) -> KeyHelp | None:
+    """What ``action`` bound on ``node`` is for, or None when it is not for the user."""
+    return help_for_binding(type(node), node.id, action)
+
+
+def help_for_binding(owner: type, owner_id: str | None, action: str) -> KeyHelp | None:
+    """:func:`key_help` for a binding of class ``owner`` (a node with id ``owner_id``)."""
+    places = [f"#{owner_id}"] if owner_id else []
+    places.extend(cls.__name__ for cls in owner.__mro__)
+    for place in places:
+        found = KEY_HELP.get((place, action))
+        if found is not None:
+            return found
+    return None
+
 
 # The query language in brief: (example, what it does). Our own text, never log text.
 QUERY_GUIDE: tuple[tuple[str, str], ...] = (
@@ -37,7 +160,7 @@ QUERY_GUIDE: tuple[tuple[str, str], ...] = (
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys grouped by where they work, and a short guide to the query language."""
+    """The keys that work beneath, grouped by what they are for, and the query language."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
@@ -71,9 +194,12 @@ class HelpScreen(ModalScreen[None]):
     """
 
     def __init__(self, bindings_from: Screen | None = None) -> None:
-        """Show the keys of ``bindings_from`` (by default the screen the help opened over)."""
+        """Show the keys of ``bindings_from``, read now, before the help covers it (by
+        default the screen beneath, read when the help is mounted)."""
         super().__init__()
-        self._bindings_from = bindings_from
+        self._beneath_bindings: dict[str, ActiveBinding] | None = (
+            None if bindings_from is None else dict(bindings_from.active_bindings)
+        )
 
     def compose(self) -> ComposeResult:
         box = VerticalScroll(id="help-box")
@@ -95,60 +221,56 @@ class HelpScreen(ModalScreen[None]):
     def _style(self, part: str) -> Style:
         return part_style(self, f"help-screen--{part}")
 
-    def _source_screen(self) -> Screen | None:
-        if self._bindings_from is not None:
-            return self._bindings_from
+    def _source_bindings(self) -> dict[str, ActiveBinding]:
+        if self._beneath_bindings is not None:
+            return self._beneath_bindings
         stack = self.app.screen_stack
+        beneath: Screen | None = None
         if self in stack:
             position = stack.index(self)
-            return stack[position - 1] if position > 0 else None
-        return stack[-1] if stack and stack[-1] is not self else None
+            beneath = stack[position - 1] if position > 0 else None
+        elif stack:
+            beneath = stack[-1]
+        return {} if beneath is None else dict(beneath.active_bindings)
 
     def binding_groups(self) -> dict[str, list[tuple[str, str]]]:
-        """The keys that work on the screen beneath: group title -> [(keys, description)]."""
-        screen = self._source_screen()
-        if screen is None:
-            return {}
-        by_action: dict[tuple[str, str], list[Binding]] = defaultdict(list)
-        titles: dict[tuple[str, str], str] = {}
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if binding.system or not binding.description:
+        """The keys that work on the screen beneath: group -> [(keys, what they do)].
+
+        Only enabled bindings with an entry in :data:`KEY_HELP` are listed, in the order of
+        :data:`GROUPS`; keys that do the same thing share a row.
+        """
+        rows: dict[KeyHelp, list[Binding]] = {}
+        for active in self._source_bindings().values():
+            if not active.enabled:
                 continue
-            title = binding.group.description if binding.group else self._group_title(active.node)
-            key = (title, binding.action)
-            by_action[key].append(binding)
-            titles[key] = title
+            found = key_help(active.node, active.binding.action)
+            if found is not None:
+                rows.setdefault(found, []).append(active.binding)
         groups: dict[str, list[tuple[str, str]]] = {}
-        for key, bindings in by_action.items():
-            keys = " ".join(dict.fromkeys(self.app.get_key_display(b) for b in bindings))
-            groups.setdefault(titles[key], []).append((keys, bindings[0].description))
+        for group in GROUPS:
+            for found in sorted(rows, key=_RANK.__getitem__):
+                if found.group == group:
+                    shown = dict.fromkeys(self.app.get_key_display(b) for b in rows[found])
+                    keys = " ".join(sorted(shown, key=len))  # "q ^q", not "^q q"
+                    groups.setdefault(group, []).append((keys, found.words))
         return groups
 
-    def _group_title(self, node: DOMNode) -> str:
-        if node.BINDING_GROUP_TITLE:
-            return node.BINDING_GROUP_TITLE
-        if node is self.app:
-            return "Anywhere"
-        if isinstance(node, Screen):
-            return "This screen"
-        return node.__class__.__name__
-
     def _keys_content(self) -> Content:
-        lines: list[Content] = [Content.styled("Keys", self._style("heading"))]
         groups = self.binding_groups()
         if not groups:
-            lines.append(Content.styled("No keys are bound here.", self._style("muted")))
-        width = max((len(keys) for rows in groups.values() for keys, _ in rows), default=0)
-        width = min(width, 18)
+            return Content.styled("No keys are bound here.", self._style("muted"))
+        width = max(len(keys) for rows in groups.values() for keys, _ in rows)
+        width = min(width, 14)
+        lines: list[Content] = []
         for title, rows in groups.items():
-            lines.append(Content(""))
-            lines.append(Content.styled(title, self._style("muted")))
-            for keys, description in rows:
+            if lines:
+                lines.append(Content(""))
+            lines.append(Content.styled(title, self._style("heading")))
+            for keys, words in rows:
                 lines.append(
                     Content.assemble(
                         ("  " + keys.ljust(width) + "  ", self._style("key")),
-                        Content(description),
+                        Content(words),
                     )
                 )
         return Content("\n").join(lines)
@@ -182,4 +304,12 @@ class HelpScreen(ModalScreen[None]):
         return Content("\n").join(lines)
 
 
-__all__ = ["QUERY_GUIDE", "HelpScreen"]
+__all__ = [
+    "GROUPS",
+    "KEY_HELP",
+    "QUERY_GUIDE",
+    "HelpScreen",
+    "KeyHelp",
+    "help_for_binding",
+    "key_help",
+]

@@ -69,14 +69,21 @@ FILL_CHUNK = 500
 """Rows added per turn of the event loop (about 0.3 ms each in a ``DataTable``)."""
 
 
+AS_OF = Binding.Group("As of")
+SORT = Binding.Group("Sort")
+
+
 class PledgeBoard(Screen[str | None]):
     """Pledges narrowed by the current query, rated as of a date that ``<``/``>`` move."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("less_than_sign", "move_as_of(-1)", "Month back", id="pledges.earlier"),
-        Binding("greater_than_sign", "move_as_of(1)", "Month on", id="pledges.later"),
-        Binding("s", "next_sort", "Sort", id="pledges.sort"),
-        Binding("S", "reverse_sort", "Reverse", id="pledges.reverse"),
+        # Grouped, the footer shows "< > As of  s S Sort": it fits 80 columns.
+        Binding(
+            "less_than_sign", "move_as_of(-1)", "Month back", id="pledges.earlier", group=AS_OF
+        ),
+        Binding("greater_than_sign", "move_as_of(1)", "Month on", id="pledges.later", group=AS_OF),
+        Binding("s", "next_sort", "Sort", id="pledges.sort", group=SORT),
+        Binding("S", "reverse_sort", "Reverse", id="pledges.reverse", group=SORT),
         Binding("escape,q", "close", "Back", id="pledges.close"),
     ]
 

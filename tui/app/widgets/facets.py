@@ -65,7 +65,8 @@ class FacetPanel(OptionList):
     """How many more values each "… N more" shows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "select", "Toggle", show=False, id="facets.toggle"),
+        # One key display for both: the footer shows one key an action.
+        Binding("space,enter", "select", "Toggle", key_display="space/⏎", id="facets.toggle"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -7,8 +7,11 @@ the query it is about, shown on a second line while the last good result stays o
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
@@ -24,6 +27,15 @@ PLACEHOLDER = 'search (e.g. agency:bpd kind:pledge "body camera")'
 def events_count(shown: int, total: int) -> str:
     """ "12 of 48 events", "1 of 1 event"."""
     return f"{shown:,} of {total:,} event{'s' if total != 1 else ''}"
+
+
+class QueryInput(Input):
+    """The query's text field; the footer says how to leave it (every other key is text)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Search", id="query.submit"),
+        Binding("escape", "app.escape", "Timeline", id="query.escape"),
+    ]
 
 
 class QueryBar(Widget):
@@ -75,7 +87,7 @@ class QueryBar(Widget):
     def compose(self) -> ComposeResult:
         with Horizontal(id="query-line"):
             yield Static("/", id="query-prompt")
-            yield Input(
+            yield QueryInput(
                 self._initial,
                 placeholder=PLACEHOLDER,
                 id="query-input",
