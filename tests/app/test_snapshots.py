@@ -55,3 +55,9 @@ def test_query_error_in_place(snap_compare) -> None:  # type: ignore[no-untyped-
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(100, 30), run_before=type_bad_query)
+
+
+def test_help_over_the_timeline_at_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(
+        make_app(), terminal_size=(80, 24), press=["question_mark"], run_before=steady
+    )

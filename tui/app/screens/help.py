@@ -34,10 +34,9 @@ class KeyHelp(NamedTuple):
     words: str
 
 
-# The groups in the order the help shows them.
+# The groups in the order the help shows them: what the app is for first (on an 80x24
+# terminal they fill the first screen of the help), then moving about.
 GROUPS: tuple[str, ...] = (
-    "Moving",
-    "Reading",
     "Search",
     "Date",
     "Facets",
@@ -45,6 +44,8 @@ GROUPS: tuple[str, ...] = (
     "Pledge board",
     "Edit",
     "Rate",
+    "Moving",
+    "Reading",
     "Anywhere",
 )
 
@@ -88,10 +89,10 @@ KEY_HELP: dict[tuple[str, str], KeyHelp] = {
     ("WatchlineApp", "clear_query"): KeyHelp("Search", "Clear the query"),
     # Date.
     ("WatchlineApp", "jump_to_date"): KeyHelp("Date", "Jump to a date"),
-    ("Timeline", "next_month"): KeyHelp("Date", "Next month"),
-    ("Timeline", "previous_month"): KeyHelp("Date", "Previous month"),
-    ("Timeline", "next_year"): KeyHelp("Date", "Next year"),
-    ("Timeline", "previous_year"): KeyHelp("Date", "Previous year"),
+    ("Timeline", "next_month"): KeyHelp("Date", "Next or previous month"),
+    ("Timeline", "previous_month"): KeyHelp("Date", "Next or previous month"),
+    ("Timeline", "next_year"): KeyHelp("Date", "Next or previous year"),
+    ("Timeline", "previous_year"): KeyHelp("Date", "Next or previous year"),
     # Facets: the key that opens them, and the panel's own keys.
     ("WatchlineApp", "facets"): KeyHelp(
         "Facets", "Narrow by agency, topic, kind, person, year or status"
