@@ -28,6 +28,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     ),
     "pledges": ("tui.commands.pledges", "print every pledge with its status as of a date"),
     "rate": ("tui.commands.rate", "add a rating to a pledge, in place"),
+    "sources": (
+        "tui.commands.sources",
+        "check the sources' links (ok, moved, dead); write archived copies into a log",
+    ),
     "changes": ("tui.commands.changes", "what each git commit changed in a log"),
     "schema": ("tui.commands.schema", "print the JSON Schema of the log format"),
     "import": ("tui.commands.importer", "convert other data (wapo, timelinejs) into a log"),

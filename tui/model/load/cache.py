@@ -100,14 +100,17 @@ class _NotCacheable(Exception):
 # ------------------------------------------------------------------------ where, what key
 
 
-def cache_dir() -> Path | None:
-    """The cache folder (created 0700), or ``None`` when there is none we can trust."""
+def cache_dir(name: str = "logs") -> Path | None:
+    """The cache folder ``name`` (created 0700), or ``None`` when there is none we can trust.
+
+    ``logs`` holds built logs; ``links`` the remembered results of ``sources check``.
+    """
     if os.environ.get("WATCHLINE_CACHE", "1") == "0":
         return None
     try:
         from platformdirs import user_cache_dir
 
-        folder = Path(user_cache_dir("watchline", appauthor=False)) / "logs"
+        folder = Path(user_cache_dir("watchline", appauthor=False)) / name
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = folder.stat()
     except (OSError, RuntimeError):
