@@ -18,7 +18,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from tui.model.text import json_escaped, printable
 
@@ -178,7 +178,7 @@ def _check(args: argparse.Namespace) -> int:
     finally:
         clear()
     remember(r for r in results if r.status != "not-checked")
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "url": result.url,
             "status": result.status,
@@ -204,7 +204,7 @@ _SHOWN_STATUS = {"ok": "ok", "moved": "moved", "dead": "DEAD", "not-checked": "s
 _EVENTS_SHOWN = 5
 
 
-def _print_table(rows: Sequence[dict[str, object]], seconds: float) -> None:
+def _print_table(rows: Sequence[dict[str, Any]], seconds: float) -> None:
     counts = dict.fromkeys(_SHOWN_STATUS, 0)
     for row in rows:
         status = str(row["status"])
@@ -227,7 +227,7 @@ def _print_table(rows: Sequence[dict[str, object]], seconds: float) -> None:
     print(f"{total} link{'s' if total != 1 else ''}: {summary} ({seconds:.1f} s)")
 
 
-def _cited_by(row: dict[str, object]) -> str:
+def _cited_by(row: dict[str, Any]) -> str:
     sources = row["sources"]
     events = row["events"]
     assert isinstance(sources, list) and isinstance(events, list)
