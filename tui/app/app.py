@@ -33,6 +33,7 @@ from tui.app.widgets.detail import DetailPane
 from tui.app.widgets.facets import FacetPanel
 from tui.app.widgets.query_bar import QueryBar
 from tui.app.widgets.timeline import EventLabels, Timeline, event_labels
+from tui.model.links.remembered import LinkResult, read_results
 from tui.model.log import Collection
 from tui.model.query import Query, QueryEngine, QueryError, parse_query
 from tui.model.text import one_line
@@ -149,6 +150,8 @@ class WatchlineApp(App[None]):
         self.revision = revision
         self.live = LiveLog(self, self.paths, watch=watch and revision is None)
         self.since_tracker: SinceTracker | None = None
+        # The last `watchline sources check` of each URL, read once per load (no network).
+        self.link_results: dict[str, LinkResult] = {}
         if since is not None:
             from tui.app.since import SinceTracker
 
@@ -313,6 +316,7 @@ class WatchlineApp(App[None]):
         meanwhile every event shows, the query bar says so and keeps what is typed.
         """
         self.collection = collection
+        self.link_results = read_results()
         if engine is None and not indexing:
             engine = QueryEngine(collection, self.as_of)
         self.engine = engine

@@ -35,6 +35,7 @@ from tui.model.display import (
     format_money,
     person_display,
 )
+from tui.model.links.remembered import LinkResult
 from tui.model.log import SETTLED_STATUSES, Collection, Event, Pledge
 from tui.model.pledges import describe_overdue, due_bound, overdue_days, status_at
 
@@ -452,18 +453,38 @@ class DetailPane(VerticalScroll):
         if source.author:
             by = Content.assemble("by ", safe_content(source.author, single_line=True))
             lines.append(self._hanging(indent, by))
+        checks = getattr(self.app, "link_results", None) or {}
+        url_check = checks.get(source.url) if source.url else None
         if source.url:
             link = link_content(source.url, source.url, self._link_style(source.url))
             lines.append(self._hanging(indent, link))
+            lines.extend(self._hanging(indent, mark) for mark in self._check_mark(url_check))
         if source.archived:
             copy = link_content(source.archived, source.archived, self._link_style(source.archived))
-            lines.append(self._hanging(indent, Content.assemble("archived: ", copy)))
+            label = "archived: "
+            if url_check is not None and url_check.dead:
+                label = "read the archived copy: "
+            lines.append(self._hanging(indent, Content.assemble(label, copy)))
+            copy_marks = self._check_mark(checks.get(source.archived))
+            lines.extend(self._hanging(indent, mark) for mark in copy_marks)
         if source.accessed is not None:
             lines.append(self._hanging(indent, Content(f"accessed {source.accessed.display()}")))
         if source.note:
             note = safe_content(source.note).stylize(self._style("muted"))
             lines.append(self._hanging(indent, note))
         return lines
+
+    def _check_mark(self, result: LinkResult | None) -> list[Content]:
+        """Under a link: found dead (or moved) at the last ``watchline sources check``."""
+        if result is None or result.status not in ("dead", "moved"):
+            return []
+        when = result.checked_at[:10]
+        if result.status == "dead":
+            why = f"{result.reason}, " if result.reason else ""
+            text = f"\u2717 dead at the last check ({why}{when})"
+            return [safe_content(text, single_line=True).stylize(self._style("overdue"))]
+        text = f"\u2192 moved to {result.final_url or '?'} ({when})"
+        return [safe_content(text, single_line=True).stylize(self._style("muted"))]
 
     def _related_links(self, event: Event, collection: Collection) -> list[RelatedLink]:
         """This event's links, then the events citing it; a pair that runs both ways is one row."""
