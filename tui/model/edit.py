@@ -67,12 +67,14 @@ __all__ = [
     "DuplicateRatingError",
     "EditError",
     "EditResult",
+    "Insertion",
     "InvalidResultError",
     "NewRating",
     "ProtectedFileError",
     "UnsafeEditError",
     "add_rating",
     "file_hash",
+    "insert_lines",
     "insert_rating",
 ]
 
@@ -226,7 +228,7 @@ def add_rating(
         new_bytes = new_text.encode("utf-8")
         # One load, of the result: a problem on the added lines is the request's (an
         # unknown source), any other was in the log already. Loading is the slow part.
-        first = (line_index + 1, len(added))
+        first = [(line_index + 1, len(added))]
         _write_checked(target, shown, new_bytes, old_hash, info, others, first)
     return EditResult(
         path=Path(path),
@@ -238,6 +240,55 @@ def add_rating(
         old_hash=old_hash,
         new_hash=bytes_hash(new_bytes),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Insertion:
+    """Lines to insert into a log's text: ``new_text``, and where its added lines are.
+
+    ``added`` holds (first line, count) of each run of inserted lines, 1-based, in
+    ``new_text``, in order; removing them gives the old text back.
+    """
+
+    new_text: str
+    added: tuple[tuple[int, int], ...]
+
+
+def insert_lines(
+    path: str | os.PathLike[str],
+    plan: Callable[[str], Insertion | None],
+    *,
+    also_load: Sequence[str | os.PathLike[str]] = (),
+    what: str = "write it",
+) -> tuple[Insertion | None, str]:
+    """Insert the lines ``plan(text)`` gives into the log ``path``, by :func:`add_rating`'s path.
+
+    Under the log's write lock: the file is read (refused if read-only, hard-linked or
+    someone else's), ``plan`` gets its text (None: nothing to write) and raises
+    :class:`EditError` to refuse; the result is validated with ``also_load``, the hash
+    checked again just before the atomic rename. ``what`` completes "fix them, then ...".
+    Returns the insertion written (or None) and the file's hash as written (or as read).
+    """
+    target = Path(os.path.realpath(path))
+    shown = shown_name(path)
+    others = [Path(p) for p in also_load if Path(os.path.realpath(p)) != target]
+    _read_checked(target, shown)
+    with contextlib.ExitStack() as held:
+        _take_lock(held, target, shown)
+        remove_stale_temps(target)
+        original, info = _read_checked(target, shown)
+        old_hash = bytes_hash(original)
+        try:
+            text = original.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise EditError(f"{shown} is not UTF-8 text (byte {error.start + 1})") from None
+        del original
+        insertion = plan(text)
+        if insertion is None:
+            return None, old_hash
+        new_bytes = insertion.new_text.encode("utf-8")
+        _write_checked(target, shown, new_bytes, old_hash, info, others, insertion.added, what)
+    return insertion, bytes_hash(new_bytes)
 
 
 def _read_checked(target: Path, shown: str) -> tuple[bytes, os.stat_result]:
@@ -577,13 +628,14 @@ def _write_checked(
     old_hash: str,
     info: os.stat_result,
     others: Sequence[Path],
-    added: tuple[int, int],
+    added: Sequence[tuple[int, int]],
+    what: str = "add the rating",
 ) -> None:
     """Write ``data`` over ``target`` atomically, after validating it and the hash.
 
     Called under the log's write lock. ``info`` is the ``fstat`` of the file as read: its
-    mode and group are given to the new file. ``added`` is (first line, count) of the
-    inserted lines, 1-based, in ``data``.
+    mode and group are given to the new file. ``added`` are (first line, count) of each
+    run of inserted lines, 1-based, in ``data``, in order.
     """
     try:
         # Beside the log, so the rename stays on one file system and is atomic; hidden and
@@ -601,7 +653,7 @@ def _write_checked(
             if os.fstat(fd).st_gid != info.st_gid:
                 _keep_group(fd, info.st_gid, shown)
             os.fchmod(fd, stat.S_IMODE(info.st_mode))
-            _validate_result(tmp, shown, others, added)
+            _validate_result(tmp, shown, others, added, what)
             # The last moment before the rename: has anyone saved the file since we read
             # it? Watchline's writers wait on the lock; this catches editors, which don't.
             if file_hash(target) != old_hash:
@@ -645,7 +697,13 @@ def _group(gid: int) -> str:
         return f"gid {gid}"
 
 
-def _validate_result(tmp: Path, shown: str, others: Sequence[Path], added: tuple[int, int]) -> None:
+def _validate_result(
+    tmp: Path,
+    shown: str,
+    others: Sequence[Path],
+    added: Sequence[tuple[int, int]],
+    what: str = "add the rating",
+) -> None:
     """Load the written temporary file (with ``others``); refuse the write on any problem.
 
     Problems on the added lines come from the request (an unknown source): an
@@ -657,14 +715,20 @@ def _validate_result(tmp: Path, shown: str, others: Sequence[Path], added: tuple
     result = load_paths([tmp, *others])
     if not result.problems and result.collection is not None:
         return
-    first, count = added
-    ours = [p for p in result.problems if p.file == str(tmp) and first <= p.line < first + count]
+
+    def inserted(line: int) -> bool:
+        return any(first <= line < first + count for first, count in added)
+
+    def original_line(line: int) -> int:
+        return line - sum(count for first, count in added if first + count <= line)
+
+    ours = [p for p in result.problems if p.file == str(tmp) and inserted(p.line)]
     if ours:
         raise EditError("; ".join(printable(p.message) for p in ours))
     lines = []
     for problem in result.problems:
         if problem.file == str(tmp):
-            line = problem.line - count if problem.line >= first + count else problem.line
+            line = original_line(problem.line)
             lines.append(f"{shown}:{line}:{problem.col}: error: {problem.message}")
         else:
             lines.append(str(problem))
@@ -675,7 +739,7 @@ def _validate_result(tmp: Path, shown: str, others: Sequence[Path], added: tuple
         more = len(lines) - _PROBLEMS_SHOWN
         shown_lines.append(f"... and {more} more (run: watchline validate {shown})")
     raise InvalidResultError(
-        f"{shown} has problems; fix them, then add the rating (nothing was written):\n"
+        f"{shown} has problems; fix them, then {what} (nothing was written):\n"
         + "\n".join(printable(line) for line in shown_lines),
         lines,
     )
