@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.link_server import LinkServer  # noqa: E402
-from tui.model.links.check import CheckOptions, check_urls  # noqa: E402
+from tests.link_server import LinkServer
+from tui.model.links.check import CheckOptions, check_urls
 
 
 def main() -> None:
