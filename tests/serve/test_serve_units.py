@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from tui.serve import (
     resolve_log_paths,
     served_command,
     served_environment,
+    served_root,
 )
+from tui.serve.limits import SessionLimits
 from tui.serve.ssh import (
     AuthorizedKeys,
     RateLimiter,
@@ -25,7 +28,13 @@ from tui.serve.ssh import (
     key_is_exposed,
     load_or_create_host_key,
 )
-from tui.serve.web import is_loopback, is_wildcard, served_process_environment, shell_command
+from tui.serve.web import (
+    WebServeConfig,
+    clamp_size,
+    is_loopback,
+    is_wildcard,
+    served_process_environment,
+)
 
 
 def test_a_served_session_runs_the_tui_read_only_on_absolute_paths(tmp_path, monkeypatch):
@@ -76,7 +85,8 @@ def test_the_served_environment_is_clean_and_marks_the_session(monkeypatch):
     assert "AWS_SECRET_ACCESS_KEY" not in env
     assert "SSH_AUTH_SOCK" not in env
     assert set(env) <= {
-        "PATH", "HOME", "LANG", "TERM", "PYTHONUTF8", "PYTHONPATH", SERVED_ENV_VAR
+        "PATH", "HOME", "LANG", "TERM", "PYTHONUTF8", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE",
+            SERVED_ENV_VAR
     }  # fmt: skip
 
 
@@ -131,11 +141,93 @@ def test_from_options_in_authorized_keys_are_honoured(tmp_path):
     assert not keys.allows(key, "127.0.0.1", "127.0.0.1")
 
 
-def test_the_web_command_quotes_every_argument():
-    line = shell_command(
-        ["/usr/bin/python3", "-m", "tui", "/logs/a b; rm -rf ~.yaml", "--read-only"]
+def test_a_served_session_runs_in_the_logs_folder_and_names_it_relatively(tmp_path):
+    (tmp_path / "logs" / "more").mkdir(parents=True)
+    first = tmp_path / "logs" / "ct.yaml"
+    second = tmp_path / "logs" / "more" / "b.yaml"
+    root, relative = served_root([str(first), str(second)])
+    assert root == str(tmp_path / "logs")
+    assert relative == ["ct.yaml", "more/b.yaml"]
+    root, relative = served_root([])  # the bundled log, named the same way
+    assert relative == ["ct-bodycams.yaml"]
+    assert Path(root, relative[0]).is_file()
+
+
+def test_a_session_runs_under_limits_set_before_the_app_starts(tmp_path):
+    probe = (
+        "import resource, sys; "
+        "print(*(resource.getrlimit(getattr(resource, name))[0] for name in sys.argv[1:]))"
     )
-    assert line == "exec /usr/bin/python3 -m tui '/logs/a b; rm -rf ~.yaml' --read-only"
+    argv = SessionLimits(memory_mib=300, cpu_seconds=60).argv(
+        [sys.executable, "-c", probe, "RLIMIT_DATA", "RLIMIT_CPU", "RLIMIT_NOFILE", "RLIMIT_CORE"],
+        controlling_tty=False,
+    )
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=True)
+    assert done.stdout.split() == [str(300 * 2**20), "60", "256", "0"]
+
+
+def test_a_session_that_outgrows_its_memory_is_stopped_not_the_server():
+    argv = SessionLimits(memory_mib=200).argv(
+        [sys.executable, "-c", "x = bytearray(400 * 2**20)"], controlling_tty=False
+    )
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode != 0
+    assert "MemoryError" in done.stderr
+
+
+def test_served_sessions_write_no_bytecode():
+    assert served_environment()["PYTHONDONTWRITEBYTECODE"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("header", "allowed"),
+    [
+        ("127.0.0.1:8000", True),
+        ("localhost:8000", True),
+        ("[::1]:8000", True),
+        ("logs.example.org", True),  # --public-url https://logs.example.org: port 443
+        ("LOGS.example.org:443", True),
+        ("newsroom.lan:8000", True),  # --allowed-host
+        ("attacker.example:8000", False),  # DNS rebinding: a name that points here
+        ("attacker.example", False),
+        ("127.0.0.1:9999", False),
+        ("", False),
+        (None, False),
+        ("[bad", False),
+    ],
+)
+def test_only_our_own_host_names_are_served(header, allowed):
+    config = WebServeConfig(
+        command=[],
+        port=8000,
+        public_url="https://logs.example.org",
+        allowed_hosts=("newsroom.lan",),
+    )
+    assert config.host_allowed(header) is allowed
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("http://localhost:8000", True),
+        ("https://logs.example.org", True),
+        (None, True),  # not a browser page: no site is behind it
+        ("https://evil.example", False),
+        ("http://127.0.0.1:8001", False),
+        ("null", False),  # a sandboxed frame or a file: page
+        ("file://", False),
+    ],
+)
+def test_only_our_own_pages_may_open_a_session(origin, allowed):
+    config = WebServeConfig(command=[], port=8000, public_url="https://logs.example.org")
+    assert config.origin_allowed(origin) is allowed
+
+
+def test_a_browser_window_size_is_kept_within_reason():
+    assert clamp_size(120, 40) == (120, 40)
+    assert clamp_size(0, -5) == (80, 24)
+    assert clamp_size(20000, 20000) == (500, 200)
 
 
 @pytest.mark.parametrize(
@@ -211,7 +303,7 @@ def test_a_log_with_problems_is_reported_before_serving(tmp_path, capsys, monkey
 
     log = tmp_path / "broken.yaml"
     log.write_text("watchline: 1\ntitle: Broken\nevents:\n  - id: x\n    date: someday\n")
-    monkeypatch.setattr(serve, "_run_web", lambda args, command: 0)  # no server, just the check
+    monkeypatch.setattr(serve, "_run_web", lambda *args: 0)  # no server, just the check
     assert main(["serve", "web", str(log)]) == 0
     err = capsys.readouterr().err
     assert "warning: the log has" in err

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tui.commands import CommandError, add_as_of_argument
 from tui.model.text import shown_name
+from tui.serve.limits import DEFAULT_CPU_SECONDS, DEFAULT_MEMORY_MIB, SessionLimits
 
 DEFAULT_SSH_PORT = 2222
 DEFAULT_WEB_PORT = 8000
@@ -64,6 +65,38 @@ def _add_log_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_session_arguments(parser: argparse.ArgumentParser, max_sessions: int) -> None:
+    """What each reader's session may hold: the same options for SSH and the browser."""
+    parser.add_argument(
+        "--max-sessions",
+        type=_positive_int,
+        default=max_sessions,
+        metavar="N",
+        help="readers at once; more are told the server is busy (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=_seconds,
+        default=900,
+        metavar="SECONDS",
+        help="close a session after this long without a key press; 0 never (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--session-memory",
+        type=_positive_int,
+        default=DEFAULT_MEMORY_MIB,
+        metavar="MIB",
+        help="memory (data) one session may use before it is stopped (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--session-cpu",
+        type=_positive_int,
+        default=DEFAULT_CPU_SECONDS,
+        metavar="SECONDS",
+        help="CPU time one session may use in all (default: %(default)s)",
+    )
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``serve ssh`` and ``serve web``."""
     kinds = parser.add_subparsers(dest="kind", metavar="ssh|web", required=True)
@@ -105,20 +138,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="no authentication at all: anyone who can reach the port reads the log",
     )
-    ssh.add_argument(
-        "--max-sessions",
-        type=_positive_int,
-        default=20,
-        metavar="N",
-        help="readers at once; more are told the server is busy (default: %(default)s)",
-    )
-    ssh.add_argument(
-        "--idle-timeout",
-        type=_seconds,
-        default=900,
-        metavar="SECONDS",
-        help="close a session after this long without a key press; 0 never (default: %(default)s)",
-    )
+    _add_session_arguments(ssh, max_sessions=20)
     ssh.add_argument(
         "--connections-per-minute",
         type=_positive_int,
@@ -146,23 +166,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--public-url",
         metavar="URL",
         help="the address browsers use, e.g. https://logs.example.org behind a proxy "
-        "(default: http://HOST:PORT)",
+        "(default: http://HOST:PORT); its host is the one a browser may ask for",
     )
+    web.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="another Host a browser may ask for (repeatable); requests and pages from any "
+        "other host or origin are refused (default: loopback and --public-url)",
+    )
+    _add_session_arguments(web, max_sessions=20)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen server until it is stopped (SIGTERM or ctrl+c)."""
-    from tui.serve import resolve_log_paths, served_command
+    from tui.serve import resolve_log_paths, served_command, served_root
 
     try:
         paths = resolve_log_paths(args.paths)
     except FileNotFoundError as error:
         raise CommandError(f"no such file or folder: {shown_name(error.args[0])}") from None
     _warn_about_problems(paths)
-    command = served_command(paths, as_of=args.as_of, query=args.filter)
+    root, relative = served_root(paths)
+    command = served_command(relative, as_of=args.as_of, query=args.filter)
+    limits = SessionLimits(memory_mib=args.session_memory, cpu_seconds=args.session_cpu)
     if args.kind == "ssh":
-        return _run_ssh(args, command)
-    return _run_web(args, command)
+        return _run_ssh(args, command, root, limits)
+    return _run_web(args, command, root, limits)
 
 
 def _warn_about_problems(paths: list[str]) -> None:
@@ -186,7 +217,7 @@ def _warn_about_problems(paths: list[str]) -> None:
     )
 
 
-def _run_ssh(args: argparse.Namespace, command: list[str]) -> int:
+def _run_ssh(args: argparse.Namespace, command: list[str], root: str, limits: SessionLimits) -> int:
     import asyncssh
 
     from tui.serve import ssh
@@ -200,6 +231,8 @@ def _run_ssh(args: argparse.Namespace, command: list[str]) -> int:
         )
     config = ssh.SSHServeConfig(
         command=command,
+        cwd=root,
+        limits=limits,
         host=args.host,
         port=args.port,
         host_key=(args.host_key or _default_host_key()).expanduser(),
@@ -251,7 +284,7 @@ def _run_ssh(args: argparse.Namespace, command: list[str]) -> int:
     return 0
 
 
-def _run_web(args: argparse.Namespace, command: list[str]) -> int:
+def _run_web(args: argparse.Namespace, command: list[str], root: str, limits: SessionLimits) -> int:
     from tui.serve import web
 
     if web.is_wildcard(args.host) and not args.public_url:
@@ -262,7 +295,19 @@ def _run_web(args: argparse.Namespace, command: list[str]) -> int:
     if not web.is_loopback(args.host):
         print(web.NO_AUTH_WARNING.format(host=args.host, port=args.port), file=sys.stderr)
     try:
-        web.run_web_server(command, args.host, args.port, args.public_url, title="watchline")
+        web.run_web_server(
+            web.WebServeConfig(
+                command=command,
+                cwd=root,
+                host=args.host,
+                port=args.port,
+                public_url=args.public_url,
+                allowed_hosts=tuple(args.allowed_host),
+                max_sessions=args.max_sessions,
+                idle_timeout=args.idle_timeout,
+                limits=limits,
+            )
+        )
     except OSError as error:
         raise CommandError(
             f"cannot listen on {args.host} port {args.port}: {error.strerror or error}"

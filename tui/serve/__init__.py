@@ -51,6 +51,22 @@ def resolve_log_paths(paths: Iterable[str]) -> list[str]:
     return resolved
 
 
+def served_root(paths: Sequence[str]) -> tuple[str, list[str]]:
+    """The folder a served session runs in, and ``paths`` (absolute) relative to it.
+
+    A session is started in the folder that holds what it serves and given relative
+    paths, so every pane and message names the log as ``ct-bodycams.yaml:526:5``, never
+    where it lives on the server. No paths means the bundled log, named the same way.
+    """
+    if not paths:
+        from tui.model.bundled import bundled_log
+
+        paths = [str(bundled_log())]
+    folders = [path if os.path.isdir(path) else os.path.dirname(path) for path in paths]
+    root = os.path.commonpath(folders)
+    return root, [os.path.relpath(path, root) for path in paths]
+
+
 def served_command(
     paths: Sequence[str], *, as_of: str | None = None, query: str | None = None
 ) -> list[str]:
@@ -98,6 +114,8 @@ def served_environment(
         "TERM": DEFAULT_TERM,
         # Without a UTF-8 locale, non-ASCII text reached the screen as escapes (measured).
         "PYTHONUTF8": "1",
+        # A session writes nothing, not even .pyc files into a writable package folder.
+        "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONPATH": os.pathsep.join(
             [str(package_root()), *filter(None, [os.environ.get("PYTHONPATH")])]
         ),

@@ -3,9 +3,10 @@
 One asyncssh server; per session one pseudo-terminal and one ``watchline --read-only``
 process whose controlling terminal is that pty. The child must call ``setsid()`` and take
 the pty as its controlling terminal (``TIOCSCTTY``), or the kernel never sends it SIGWINCH
-and window changes are silently lost (measured). A three-line Python trampoline does
-that and then execs the real command, so no ``preexec_fn`` runs in a forked copy of this
-server (asyncio's child watcher runs threads).
+and window changes are silently lost (measured). A short Python trampoline
+(:mod:`tui.serve.limits`) does that, sets the session's resource limits and then execs the
+real command, so no ``preexec_fn`` runs in a forked copy of this server (asyncio's child
+watcher runs threads).
 
 What a client can do is deliberately small: authenticate with a listed key (or, with
 ``--allow-anyone``, not at all), open a session with a pty, type and resize. There is no
@@ -30,7 +31,7 @@ import tempfile
 import termios
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -38,17 +39,12 @@ import asyncssh
 
 from tui.model.text import one_line
 from tui.serve import served_environment
+from tui.serve.limits import SessionLimits
 
 log = logging.getLogger("watchline.serve")
 
 # Makes the pty on fd 0 the controlling terminal of the new session, then becomes the
 # real command. Runs with -S -I (no site import, no user environment): about 20 ms here.
-_TRAMPOLINE = (
-    "import fcntl, os, sys, termios\n"
-    "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
-    "os.execvpe(sys.argv[1], sys.argv[1:], os.environ)\n"
-)
-
 # What a served session's terminal is put back to when the server ends it (idle, busy,
 # shutdown) and the app had no chance to: main screen, cursor shown, no mouse reporting,
 # no bracketed paste, no focus events, no kitty keyboard protocol, attributes reset.
@@ -80,6 +76,9 @@ class SSHServeConfig:
     """Everything ``watchline serve ssh`` was asked to do."""
 
     command: list[str]
+    # The folder sessions run in (the served log's, so readers see relative names).
+    cwd: str = "/"
+    limits: SessionLimits = field(default_factory=SessionLimits)
     host: str = "127.0.0.1"
     port: int = 2222
     host_key: Path = Path("ssh_host_ed25519_key")
@@ -487,7 +486,8 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
         # Each session gets an empty home of its own (mode 700), removed when it ends.
         self.home = tempfile.mkdtemp(prefix="watchline-session-")
         child_env = served_environment(env, home=self.home)
-        argv = [sys.executable, "-S", "-I", "-c", _TRAMPOLINE, *self.server.config.command]
+        config = self.server.config
+        argv = config.limits.argv(config.command, controlling_tty=True)
         try:
             self.process = await asyncio.create_subprocess_exec(
                 *argv,
@@ -495,7 +495,7 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
                 stdout=slave,
                 stderr=slave,
                 env=child_env,
-                cwd="/",
+                cwd=config.cwd,
                 start_new_session=True,
             )
         except OSError as error:
