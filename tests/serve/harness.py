@@ -16,7 +16,6 @@ from typing import Any
 import asyncssh
 import pexpect
 import pyte
-import pytest
 
 from tui.serve import served_command
 from tui.serve.ssh import SSHServeConfig, WatchlineSSHServer
@@ -25,21 +24,6 @@ REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "data" / "ct-bodycams.yaml"
 STANDIN = Path(__file__).with_name("standin_app.py")
 SSH = shutil.which("ssh") or "/usr/bin/ssh"
-
-# The real TUI once it and the loader beneath it exist; until then a small Textual app
-# that shows the log's title (the TUI is being built alongside the server).
-REAL_APP = all(
-    (REPO / "tui" / path).exists()
-    for path in ("app/app.py", "commands/browse.py", "model/load/files.py")
-)
-
-
-# Whether the app says so when a served reader presses `e` or `r` (wired by the app, not
-# by the server; the server's part, --read-only and WATCHLINE_SERVED, is tested directly).
-EDITOR_GUARDED = REAL_APP and any(
-    "not available in a served session" in path.read_text(encoding="utf-8")
-    for path in (REPO / "tui" / "app").rglob("*.py")
-)
 
 
 def app_command(paths: list[str], app: str) -> list[str]:
@@ -50,8 +34,6 @@ def app_command(paths: list[str], app: str) -> list[str]:
     the real TUI.
     """
     if app == "real":
-        if not REAL_APP:
-            pytest.skip("the TUI (tui/app/app.py, tui/model/load/) is not there yet")
         return served_command(paths)
     return [sys.executable, str(STANDIN), *paths, "--read-only"]
 

@@ -17,7 +17,7 @@ import aiohttp
 import pyte
 import pytest
 
-from tests.serve.harness import REAL_APP, SSH, Terminal, ssh_argv, timeline_markers
+from tests.serve.harness import SSH, Terminal, ssh_argv, timeline_markers
 from tui.serve.ssh import NEEDS_TERMINAL
 
 pytestmark = pytest.mark.e2e
@@ -165,9 +165,6 @@ async def in_browser(port: int, markers: list[str], timeout: float = 20) -> str:
     return "\n".join(screen.display)
 
 
-@pytest.mark.skipif(
-    not REAL_APP, reason="the TUI (tui/app/app.py, tui/model/load/) is not there yet"
-)
 def test_a_browser_tab_gets_the_timeline_from_a_read_only_process():
     port = free_port()
     server = start("web", "--port", str(port))

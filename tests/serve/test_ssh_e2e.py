@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.serve.harness import EDITOR_GUARDED, timeline_markers
 from tests.serve.harness import ssh_argv as ssh
+from tests.serve.harness import timeline_markers
 from tui.serve.ssh import NEEDS_TERMINAL, NO_COMMANDS, SERVER_BUSY, SHUTTING_DOWN
 
 pytestmark = pytest.mark.e2e
@@ -174,7 +174,6 @@ def test_the_served_app_is_read_only_with_a_clean_environment(start_server, term
     assert not home.exists()
 
 
-@pytest.mark.skipif(not EDITOR_GUARDED, reason="the TUI does not guard `e` and `r` yet")
 @pytest.mark.parametrize("key", ["e", "r"], ids=["editor", "rate"])
 def test_editor_and_rating_say_they_are_not_available(start_server, terminals, keys, key):
     server = start_server(app="real")
