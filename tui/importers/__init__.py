@@ -1,4 +1,5 @@
-"""Importers: other people's data (WaPo Fatal Force, TimelineJS) turned into watchline logs.
+"""Importers: other people's data (WaPo Fatal Force, TimelineJS, any CSV or JSONL with a
+mapping file) turned into watchline logs.
 
 Each importer reads its input files and returns an :class:`ImportResult`: the log as YAML
 text, ready to write, and the warnings a person should see (rows skipped and why). A file
@@ -37,6 +38,9 @@ class ImportResult:
     text: str
     events: int
     warnings: list[str] = field(default_factory=list)
+    skipped: int = 0  # rows left out (each has its warning)
+    rows: int = 0  # rows read, when the importer counts them
+    notes: list[str] = field(default_factory=list)  # what was found out: encoding, dialect
 
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
