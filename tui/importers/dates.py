@@ -77,6 +77,14 @@ def _with_dayfirst(text: str, dayfirst: bool) -> DateCell | None:
     return _checked(f"{a.year:04d}-{a.month:02d}-{a.day:02d}")
 
 
+def _year_as_written(text: str, edtf: str) -> DateCell:
+    """``edtf`` if its year stands in the cell as written: dateutil turns "0099" into 1999."""
+    year = edtf[:4]
+    if year.isdigit() and year not in text:
+        return None, f"cannot tell the year of {text[:60]!r}; write the date as EDTF (YYYY-MM-DD)"
+    return edtf, None
+
+
 def parse_date_cell(
     cell: object, formats: Sequence[str] = (), dayfirst: bool | None = None
 ) -> DateCell:
@@ -109,9 +117,10 @@ def _parse(cell: object, formats: Sequence[str], dayfirst: bool | None) -> DateC
     if dayfirst is not None:
         found = _with_dayfirst(text, dayfirst)
         if found is not None and found[0] is not None:
-            return found
+            return _year_as_written(text, found[0])
     if suggestion and " or " not in suggestion:
-        return _checked(suggestion)
+        found = _checked(suggestion)
+        return found if found[0] is None else _year_as_written(text, found[0])
     if suggestion and " or " in suggestion and "(20" in reason:
         reason += "; say dayfirst: true or false under date in the mapping"
     if formats:

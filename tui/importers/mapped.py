@@ -52,6 +52,18 @@ def clean(text: str, one_line: bool) -> str:
     return " ".join(text.split()) if one_line else text.strip()
 
 
+_EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
+_REPEATED_COMMAS = re.compile(r"\s*([,;])(?:\s*[,;])+")
+
+
+def _tidy(text: str) -> str:
+    """What a template leaves where its cells were empty, tidied: "Later ()" -> "Later",
+    "Shelton, , WA" -> "Shelton, WA", ", CT" -> "CT"."""
+    text = _EMPTY_BRACKETS.sub("", text)
+    text = _REPEATED_COMMAS.sub(r"\1", text)
+    return " ".join(text.split()).strip(" ,;:-/|")
+
+
 def cut(text: str, limit: int) -> str:
     """``text`` within ``limit`` characters: cut at a word where one is near, with "…"."""
     if len(text) <= limit:
@@ -116,8 +128,7 @@ def _text(
     names = {"row": str(row.number), "line": str(row.line), **(extra or {})}
     text = clean(template.render(row.cells, names), one_line)
     if template.single is None and template.columns:
-        # A template whose cells were empty leaves its punctuation: ", CT" -> "CT".
-        text = text.strip(" ,;:-/|")
+        text = _tidy(text)
     limit = text_limit(key)
     if len(text) > limit:
         s.warnings.append(

@@ -196,10 +196,12 @@ class _Reader:
         self.file = file
         self.locator = locator
 
-    def fail(self, path: tuple[str | int, ...], message: str) -> ImportFailure:
-        line, col = self.locator.locate(path)
-        where = ".".join(str(step) for step in path) or "the mapping"
-        return ImportFailure(f"{self.file}:{line}:{col}: {where}: {message}")
+    def fail(self, path: tuple[str | int, ...], message: str, key: bool = False) -> ImportFailure:
+        line, col = (self.locator.locate_key if key else self.locator.locate)(path)
+        where = "".join(
+            f"{step}: " if i == len(path) - 1 else f"{step}." for i, step in enumerate(path)
+        )
+        return ImportFailure(f"{self.file}:{line}:{col}: {where}{message}")
 
     def table(self, value: Any, path: tuple[str | int, ...], keys: tuple[str, ...]) -> dict:
         if not isinstance(value, dict):
@@ -207,7 +209,7 @@ class _Reader:
         for key in value:
             if key not in keys:
                 hint = did_you_mean(str(key), keys)
-                raise self.fail((*path, key), f"unknown key{hint}")
+                raise self.fail((*path, key), f"unknown key{hint}", key=True)
         return value
 
     def text(self, value: Any, path: tuple[str | int, ...]) -> str:
