@@ -98,3 +98,45 @@ def test_schema_prints_the_committed_schema(capsys):
     committed = (Path(__file__).resolve().parents[2] / "data" / "watchline.schema.json").read_text()
     assert out == committed
     assert json.loads(out)["title"] == "watchline event log (format 1)"
+
+
+def test_strict_warns_about_uncited_figures_when_an_event_has_several_sources(
+    capsys, tmp_path: Path
+):
+    log = tmp_path / "log.yaml"
+    log.write_text(
+        "watchline: 1\n"
+        "title: T\n"
+        "sources:\n"
+        "  a: {title: A, url: 'https://a.example/'}\n"
+        "  b: {title: B, url: 'https://b.example/'}\n"
+        "events:\n"
+        "  - id: one\n"
+        "    date: 2018-01-01\n"
+        "    kind: other\n"
+        "    title: One\n"
+        "    summary: The city paid $1,150,449 for 600 cameras. It said so [@a].\n"
+        "    sources: [a, b]\n"
+        "  - id: two\n"
+        "    date: 2018-01-02\n"
+        "    kind: other\n"
+        "    title: Two\n"
+        "    summary: The city paid $3 for one source's claim.\n"
+        "    sources: [a]\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "validate", str(log))
+    assert (code, err) == (0, "")  # not without --strict
+    code, out, err = run(capsys, "validate", "--strict", str(log))
+    assert code == 1
+    assert out == f"{log}: 2 events, valid\n"
+    assert err.splitlines() == [
+        f"{log}:7:5: warning: summary of 'one': the figure '$1,150,449' with no citation; "
+        "cite the source it rests on, e.g. [@a]: 'The city paid $1,150,449 for 600 cameras.'",
+        "1 uncited claim",
+    ]
+
+
+def test_the_bundled_log_cites_every_figure_and_quotation(capsys, bundled_log_path: Path):
+    code, _, err = run(capsys, "validate", "--strict", str(bundled_log_path))
+    assert (code, err) == (0, ""), err
