@@ -32,11 +32,10 @@ from tui.model.query import (
     Query,
     QueryEngine,
     QueryError,
-    _Facet,
-    _Postings,
     parse_query,
     toggle_term,
 )
+from tui.model.query.bits import _Facet, _Postings
 from tui.model.search_text import fold
 
 # Each example builds a log and an engine; 75 keeps this file near 15 s on a busy

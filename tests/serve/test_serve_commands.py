@@ -177,8 +177,11 @@ def test_a_browser_tab_gets_the_timeline_from_a_read_only_process():
             text = await in_browser(port, markers)
             # While the tab is open its process is a child of the server.
             for pid in children_of(server.pid):
-                argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
-                raw = Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
+                try:  # a child may end between the listing and the read
+                    argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+                    raw = Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
+                except OSError:
+                    continue
                 apps.append((argv, dict(item.split("=", 1) for item in raw if "=" in item)))
             return text
 

@@ -26,20 +26,14 @@ from textual.widgets.option_list import Option
 
 from tui.app.format import part_style
 from tui.app.safe import safe_content
+from tui.model.query.table import FACET_TABLE
 
 if TYPE_CHECKING:
     from tui.model.query import FacetValue, Query, QueryEngine
 
-# (facet name in the query engine, heading shown). "since" shows only with --since REV.
-FACETS: tuple[tuple[str, str], ...] = (
-    ("since", "Changed since"),
-    ("agency", "Agency"),
-    ("topic", "Topic"),
-    ("kind", "Kind"),
-    ("person", "Person"),
-    ("year", "Year"),
-    ("status", "Pledge status"),
-)
+# (facet name in the query engine, heading shown), from the one facet table.
+# "since" shows only with --since REV.
+FACETS: tuple[tuple[str, str], ...] = tuple((spec.name, spec.heading) for spec in FACET_TABLE)
 
 
 @dataclass(frozen=True, slots=True)
