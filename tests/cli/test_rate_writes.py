@@ -173,3 +173,42 @@ def test_a_writer_that_keeps_the_lock_is_waited_for_then_reported(log, capsys, m
     assert lock_path(log).name in err
     assert log.read_bytes() == before
     assert _leftovers(log.parent) == []
+
+
+PLEDGE_WITH_SEPARATOR = """\
+watchline: 1
+title: T
+sources:
+  s1: {title: S, url: 'https://s.example/'}
+events:
+  - id: p1
+    date: 2018-01-01
+    kind: pledge
+    title: "A pledge\\u2028with a line separator in its title"
+    sources: [s1]
+    pledge:
+      due: 2018-06
+      ratings:
+        - status: not-yet-rated
+          as_of: 2018-01-01
+"""
+
+
+def test_a_pledge_whose_title_holds_a_line_separator_can_be_rated(tmp_path, capsys):
+    log = tmp_path / "log.yaml"
+    log.write_text(PLEDGE_WITH_SEPARATOR, encoding="utf-8")
+    assert main(["rate", "p1", "kept", "--as-of", "2018-07-01", str(log)]) == 0
+    assert log.read_text(encoding="utf-8").endswith(
+        "        - status: kept\n          as_of: 2018-07-01\n"
+    )
+
+
+def test_a_raw_line_separator_is_refused_where_it_stands(tmp_path, capsys):
+    log = tmp_path / "log.yaml"
+    raw = PLEDGE_WITH_SEPARATOR.replace("\\u2028", "\u2028")
+    log.write_text(raw, encoding="utf-8")
+    assert main(["validate", str(log)]) == 1
+    err = capsys.readouterr().err
+    assert f"{log}:9:21: error: line separator U+2028 in the file" in err
+    assert '"\\u2028" inside double quotes' in err
+    assert "\u2028" not in err  # shown by name, never raw

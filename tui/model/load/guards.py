@@ -26,6 +26,9 @@ MAX_BYTE_PROBLEMS = 20
 # Raw control characters a log has no business holding: C0 except tab, LF and CR; DEL; C1.
 _RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Text that arrives through YAML escapes is checked against LOG_CONTROL: the same set, CR too.
+# Raw line and paragraph separators: YAML 1.2 reads them as text, YAML 1.1 (and ruamel's
+# scanner) as line breaks. Written as escapes they are one thing to every tool.
+_RAW_SEPARATOR = re.compile("[\u2028\u2029]")
 # Bytes that were not UTF-8, as surrogateescape decoding leaves them.
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
 
@@ -84,6 +87,24 @@ def check_text(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
                 col,
                 f"control character {char_name(match.group())} in the file; "
                 "a log holds only printable text",
+            )
+        )
+    if problems:
+        return None, problems
+    for match in _RAW_SEPARATOR.finditer(text):
+        if len(problems) == MAX_BYTE_PROBLEMS:
+            break
+        line, col = position(text, match.start())
+        name = "line" if match.group() == "\u2028" else "paragraph"
+        problems.append(
+            Problem(
+                file,
+                line,
+                col,
+                f"{name} separator {char_name(match.group())} in the file; YAML 1.1 parsers "
+                "(and editors) take it for a line break, so it would mean different things "
+                f'to different tools: write it as "\\u{ord(match.group()):04x}" inside '
+                "double quotes",
             )
         )
     if problems:
