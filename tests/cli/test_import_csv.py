@@ -464,3 +464,31 @@ def test_the_wapo_database_through_the_example_mapping(shared_dir: Path, tmp_pat
         "shooting",
     )
     assert load_paths([out, BUNDLED]).problems == []
+
+
+def test_the_cp1252_example_in_docs_imports_and_merges(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    examples = REPO / "docs" / "examples"
+    out = tmp_path / "ct.yaml"
+    data = examples / "ct-incidents-cp1252.csv"
+    assert _run("csv", data, "--map", examples / "ct-incidents-mapping.yaml", "-o", out) == 0
+    err = capsys.readouterr().err
+    assert "read as cp1252" in err
+    assert "row 5, column 'Date'" in err and "skipped 1 of 5 rows" in err
+    collection = load_imported(out)
+    negron = collection.event("ctx-bridgeport-5-9-2017")
+    assert negron is not None
+    assert negron.title == "Jayson Negrón, 15, shot by a Bridgeport officer"
+    assert negron.agencies == ("ctx-bridgeport-police-department", "ctx-connecticut-state-police")
+    assert negron.date.text == "2017-05-09"
+    assert load_paths([out, BUNDLED]).problems == []
+
+
+def test_central_european_text_stays_cp1250(tmp_path: Path, capsys) -> None:
+    headline = "Zażółć gęślą jaźń: komenda w Łodzi i Gdańsku, świadkowie zeznają"
+    data = _csv(tmp_path, [_row(headline=headline)], encoding="cp1250")
+    out = tmp_path / "out.yaml"
+    assert _run("csv", data, "--map", _mapping(tmp_path), "-o", out) == 0
+    assert "read as cp1250" in capsys.readouterr().err
+    assert load_imported(out).events[0].title == headline

@@ -75,25 +75,27 @@ def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
 
     found = from_bytes(data, steps=8, chunk_size=min(len(data), _SNIFF_BYTES) // 8 or 1)
     best = found.best()
+    codec = best.encoding if best is not None else ""
     if best is not None:
         # Short Western text reads as well in cp1250 or cp1257 as in cp1252 (the same
         # letters for ASCII, é, ü; only à, ã... differ), and charset-normalizer may rank
-        # any of them first. Where cp1252 does as well, it wins: Excel's and most
-        # Western exports' encoding, and a superset of Latin-1's printable characters.
+        # any of them first, or list cp1252 only as giving the same text. Where cp1252
+        # does as well, it wins: Excel's and most Western exports' encoding, and a
+        # superset of Latin-1's printable characters.
         for match in found:
             if (
-                match.encoding == "cp1252"
+                "cp1252" in match.could_be_from_charset
                 and match.chaos <= best.chaos + 0.01
                 and match.coherence >= best.coherence - 0.01
             ):
-                best = match
+                codec = "cp1252"
                 break
     if best is None:
         raise ImportFailure(
             f"{name}: cannot tell the file's character encoding; give it with --encoding "
             "(e.g. --encoding cp1252)"
         )
-    codec = codecs.lookup(best.encoding).name
+    codec = codecs.lookup(codec).name
     try:
         return data.decode(codec).removeprefix("\ufeff"), codec
     except UnicodeDecodeError as error:
