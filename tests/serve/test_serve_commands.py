@@ -142,9 +142,10 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
-async def in_browser(port: int, markers: list[str], timeout: float = 20) -> str:
+async def in_browser(port: int, markers: list[str], timeout: float = 20, while_open=None) -> str:
     """Open the page's websocket as the browser does and read the screen until the
-    timeline shows; returns the screen (the session stays open until then)."""
+    timeline shows; returns the screen. The session ends when the socket closes, so
+    ``while_open()`` (if given) runs once the timeline shows, before it does."""
     screen = pyte.Screen(80, 24)
     stream = pyte.ByteStream(screen)
     url = f"ws://127.0.0.1:{port}/ws?width=80&height=24"
@@ -161,6 +162,8 @@ async def in_browser(port: int, markers: list[str], timeout: float = 20) -> str:
                 break
             text = "\n".join(screen.display)
             if any(marker in text for marker in markers):
+                if while_open is not None:
+                    while_open()
                 return text
     return "\n".join(screen.display)
 
@@ -173,8 +176,7 @@ def test_a_browser_tab_gets_the_timeline_from_a_read_only_process():
         markers = timeline_markers()
         apps: list[tuple[list[str], dict[str, str]]] = []
 
-        async def visit() -> str:
-            text = await in_browser(port, markers)
+        def look() -> None:
             # While the tab is open its process is a child of the server.
             for pid in children_of(server.pid):
                 try:  # a child may end between the listing and the read
@@ -183,7 +185,9 @@ def test_a_browser_tab_gets_the_timeline_from_a_read_only_process():
                 except OSError:
                     continue
                 apps.append((argv, dict(item.split("=", 1) for item in raw if "=" in item)))
-            return text
+
+        async def visit() -> str:
+            return await in_browser(port, markers, while_open=look)
 
         text = asyncio.run(visit())
         assert any(marker in text for marker in markers), text
