@@ -281,6 +281,13 @@ SPECS: dict[str, Mapping] = {
             ),
             Field("quotes", "list", "What people said, with who and where.", spec="quote"),
             Field("related", "list", "Other events this one relates to.", spec="related"),
+            Field(
+                "same_as",
+                "refs",
+                "Ids of events (in any loaded log) that are this same incident as another "
+                "source saw it; one side is enough (same_as is symmetric).",
+                ref="events",
+            ),
             Field("note", "text", NOTE),
             Field(
                 "data",

@@ -166,6 +166,9 @@ class Event:
     sources: tuple[str, ...] = ()
     quotes: tuple[Quote, ...] = ()
     related: tuple[Related, ...] = ()
+    # Ids of events that are this same incident seen by another source (symmetric:
+    # Collection.same_as_group gives the closed group).
+    same_as: tuple[str, ...] = ()
     note: str | None = None
     # Free-form scalar facts the format has no field for (an importer keeps a data set's
     # other columns here: threat_type, armed_with, ...). Shown in the detail pane.
@@ -224,6 +227,11 @@ class Collection:
         default=None, init=False, repr=False, compare=False
     )
 
+    # event id -> its same_as group (ids in timeline order); built on first use.
+    _same_as: dict[str, tuple[str, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
     def __post_init__(self) -> None:
         for kind_id, label in BUILTIN_KINDS.items():
             self.kinds.setdefault(kind_id, Kind(kind_id, label, builtin=True))
@@ -235,6 +243,7 @@ class Collection:
         self.events.sort(key=lambda e: (e.date.lower, e.date.upper, e.date.time_order, e.id))
         self.index = {event.id: i for i, event in enumerate(self.events)}
         self._backlinks = None
+        self._same_as = None
 
     def event(self, event_id: str) -> Event | None:
         i = self.index.get(event_id)
@@ -249,3 +258,50 @@ class Collection:
                     index.setdefault(rel.event, []).append((event, rel))
             self._backlinks = index
         return list(self._backlinks.get(event_id, ()))
+
+    def same_as_group(self, event_id: str) -> tuple[str, ...]:
+        """The ids of every event that is the same incident as ``event_id`` (itself
+        included), in timeline order: ``same_as`` closed both ways and transitively. An
+        event with no ``same_as`` either way is a group of one."""
+        if self._same_as is None:
+            self._same_as = self._same_as_groups()
+        return self._same_as.get(event_id, (event_id,) if event_id in self.index else ())
+
+    def same_as_groups(self) -> list[tuple[str, ...]]:
+        """Every group of two or more, in the timeline order of their first events."""
+        if self._same_as is None:
+            self._same_as = self._same_as_groups()
+        seen: dict[str, tuple[str, ...]] = {}
+        for group in self._same_as.values():
+            seen.setdefault(group[0], group)
+        return sorted(seen.values(), key=lambda g: self.index[g[0]])
+
+    def _same_as_groups(self) -> dict[str, tuple[str, ...]]:
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            root = x
+            while parent.get(root, root) != root:
+                root = parent[root]
+            while x != root:  # path compression
+                parent[x], x = root, parent[x]
+            return root
+
+        for event in self.events:
+            for other in event.same_as:
+                if other == event.id or other not in self.index:
+                    continue
+                parent.setdefault(event.id, event.id)
+                parent.setdefault(other, other)
+                a, b = find(event.id), find(other)
+                if a != b:
+                    parent[a] = b
+        members: dict[str, list[str]] = {}
+        for event_id in parent:
+            members.setdefault(find(event_id), []).append(event_id)
+        groups: dict[str, tuple[str, ...]] = {}
+        for ids in members.values():
+            group = tuple(sorted(ids, key=self.index.__getitem__))
+            for event_id in group:
+                groups[event_id] = group
+        return groups

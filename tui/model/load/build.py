@@ -389,6 +389,13 @@ class Builder(Checks):
             what = f"event {quote(raw_id)}" if isinstance(raw_id, str) else f"event {index + 1}"
             before = len(self.problems)
             values = self.fields(item, spec, item_path, what)
+            same_as = values.get("same_as", ())
+            if isinstance(raw_id, str) and raw_id in same_as:
+                self.problem(
+                    (*item_path, "same_as", same_as.index(raw_id)),
+                    f"{what} names itself in 'same_as'; list the ids of other accounts "
+                    "of the same incident",
+                )
             if len(self.problems) != before:
                 if isinstance(raw_id, str):
                     # Its own problems are reported; links to it should not be too.

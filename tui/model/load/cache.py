@@ -60,7 +60,7 @@ from tui.model.log import (
 __all__ = ["cache_dir", "key_for", "lookup", "store"]
 
 # Bump when the encoding changes. The code fingerprint covers changes to the builder.
-ENCODING_VERSION = 2
+ENCODING_VERSION = 3
 _MAGIC = b"watchline-cache\n"
 _MAC_SIZE = 32
 # Entries kept: the newest by modification time; older ones are removed after a store.
