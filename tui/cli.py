@@ -32,6 +32,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "tui.commands.sources",
         "check the sources' links (ok, moved, dead); write archived copies into a log",
     ),
+    "match": (
+        "tui.commands.match",
+        "propose pairs of events in two logs that are one incident; write same_as",
+    ),
     "changes": ("tui.commands.changes", "what each git commit changed in a log"),
     "schema": ("tui.commands.schema", "print the JSON Schema of the log format"),
     "import": ("tui.commands.importer", "convert other data (wapo, timelinejs) into a log"),
