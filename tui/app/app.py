@@ -569,6 +569,12 @@ class WatchlineApp(App[None]):
             self.notify("That event is not in the log.", severity="warning")
             return False
         if not self.timeline.is_shown(index):
+            # Another account of the same incident may stand for it on the timeline.
+            for member in self.collection.same_as_group(event_id):
+                if self.timeline.is_shown(self.collection.index[member]):
+                    index = self.collection.index[member]
+                    break
+        if not self.timeline.is_shown(index):
             self.notify(
                 "The query hides that event: press c to clear the query.", severity="warning"
             )

@@ -38,6 +38,7 @@ from tui.model.display import (
 from tui.model.links.remembered import LinkResult
 from tui.model.log import SETTLED_STATUSES, Collection, Event, Pledge
 from tui.model.pledges import describe_overdue, due_bound, overdue_days, status_at
+from tui.model.text import one_line, shown_name
 
 LABEL_WIDTH = 10
 # The History section (--since) lists this many of the latest commits; h shows them all.
@@ -298,7 +299,42 @@ class DetailPane(VerticalScroll):
             if rollout.where:
                 lines.append(self._label("Where", rollout.where[0]))
                 lines.extend(self._label("", where) for where in rollout.where[1:])
+        lines.extend(self._accounts(event, collection))
         return Content("\n").join(lines)
+
+    def _accounts(self, event: Event, collection: Collection) -> list[Content]:
+        """Every account of a ``same_as`` group, one after another, each with its file."""
+        group = collection.same_as_group(event.id)
+        if len(group) < 2:
+            return []
+        lines = [Content(""), self._heading(f"Accounts ({len(group)})")]
+        for event_id in group:
+            account = collection.event(event_id)
+            if account is None:
+                continue
+            where = account.location.file if account.location is not None else "?"
+            lines.append(Content(""))
+            lines.append(
+                Content.styled(
+                    one_line(f"{shown_name(where)} · {account.id}"), self._style("muted")
+                )
+            )
+            lines.append(
+                safe_content(account.title, single_line=True).stylize(self._style("title"))
+            )
+            if account.summary:
+                numbers = _source_numbers(account)
+                lines.extend(
+                    safe_content(number_citations(p.strip(), numbers))
+                    for p in _paragraphs(account.summary)
+                )
+            for number, source_id in enumerate(account.sources, 1):
+                source = collection.sources.get(source_id)
+                text = source_line(source) if source is not None else source_id
+                lines.append(
+                    self._hanging(Content(f"[{number}] "), safe_content(text, single_line=True))
+                )
+        return lines
 
     def _agency_words(self, collection: Collection, agency_id: str) -> str:
         agency = collection.agencies.get(agency_id)

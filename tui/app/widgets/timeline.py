@@ -196,6 +196,32 @@ def _build_rows(
     return _RowLayout(rows, event_rows, heading_rows, year_rows)
 
 
+def one_row_per_incident(collection: Collection, indexes: Sequence[int]) -> list[int]:
+    """``indexes`` with each confirmed ``same_as`` group kept once: its first event shown
+    stands for the others (its row says how many accounts; the detail pane shows them all)."""
+    groups = collection.same_as_groups()
+    if not groups:
+        return list(indexes)
+    member = {event_id: group for group in groups for event_id in group}
+    seen: set[tuple[str, ...]] = set()
+    out: list[int] = []
+    events = collection.events
+    for index in indexes:
+        group = member.get(events[index].id)
+        if group is not None:
+            if group in seen:
+                continue
+            seen.add(group)
+        out.append(index)
+    return out
+
+
+def accounts_mark(collection: Collection, event: Event) -> str:
+    """ "×2 " before the title of an event that stands for a group of two accounts."""
+    count = len(collection.same_as_group(event.id))
+    return f"×{count} " if count > 1 else ""
+
+
 class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
     """The events of the current query, one line each, under year and month headings."""
 
@@ -372,7 +398,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         """
         if self._collection is None:
             return
-        self._shown = list(indexes)
+        self._shown = one_row_per_incident(self._collection, indexes)
         labels = self._labels
         if labels is None:
             layout = _build_rows(self._collection, self._shown, None)
@@ -647,7 +673,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         if self._mark_column:
             fixed += 1
         title_room = max(1, width - fixed - (agency_room + 1 if agency_room else 0))
-        title = Text(one_line(event.title), no_wrap=True)
+        title = Text(accounts_mark(self._collection, event) + one_line(event.title), no_wrap=True)
         title.truncate(title_room, overflow="ellipsis", pad=True)
         # Cursor colours win over the kind's colour so the cursor row reads as one bar.
         glyph_style = base if cursor else base + component(f"timeline--tone-{mark.tone}")
