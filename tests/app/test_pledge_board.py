@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 from textual.app import App
-from textual.widgets import DataTable, Static
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Input, Static
 
 from tests.app.widget_samples import FORBIDDEN, HOSTILE, chain_collection, hostile_collection
+from tui.app.overlays import AsOfScreen
 from tui.app.screens.pledge_board import FILL_CHUNK, PledgeBoard
 from tui.model.edtf import parse_edtf
+from tui.model.load import load_paths
 from tui.model.log import Collection, Event, Person, Pledge, Source
 
 AS_OF = datetime.date(2017, 12, 20)
@@ -307,3 +311,119 @@ async def test_a_theme_change_recolours_the_cells():
         after = table.get_cell("pledge-funding", "overdue")
         assert after.plain == "overdue by 12 days"
         assert after.spans != before  # the error colour of the light theme
+
+
+# ---- fitting the width: what the board is for shows at 80x24 -----------------------------
+
+NEWCOMER_AS_OF = datetime.date(2026, 12, 3)  # the day the issue measured the board on
+
+
+def bundled_board(bundled_log_path: Path, as_of: datetime.date = NEWCOMER_AS_OF) -> BoardHost:
+    return BoardHost(load_paths([bundled_log_path]).collection, as_of=as_of)
+
+
+def screen_lines(board: PledgeBoard) -> list[str]:
+    table = board.query_one("#pledge-table", DataTable)
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+async def test_at_80x24_status_overdue_title_and_due_show_and_the_overdue_text_is_whole(
+    bundled_log_path: Path,
+) -> None:
+    app = bundled_board(bundled_log_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = screen_lines(app.board)
+        table = app.board.query_one("#pledge-table", DataTable)
+        assert table.scroll_x == 0
+    header, first = lines[0], lines[1]
+    for label in ("Status", "Overdue", "Pledge", "Due"):
+        assert label in header, (label, header)
+    assert "overdue by 8 years, 8 months" in first  # never cut
+    assert "Perez pledges" in first  # the title, cut at a word boundary
+    assert "Mar 2018" in first  # its due date
+    assert all(len(line) <= 80 for line in lines)
+
+
+@pytest.mark.parametrize("width", [80, 120, 160, 200])
+async def test_titles_end_at_a_word_boundary_and_more_columns_follow_the_width(
+    bundled_log_path: Path, width: int
+) -> None:
+    app = bundled_board(bundled_log_path)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await pilot.pause()
+        board = app.board
+        table = board.query_one("#pledge-table", DataTable)
+        titles = [str(table.get_cell_at(Coordinate(i, 2))) for i in range(table.row_count)]
+        columns = list(table.columns.values())
+        start = sum(c.get_render_width(table) for c in columns[:2])  # after Status, Overdue
+        title_width = columns[2].get_render_width(table)
+        lines = screen_lines(board)
+    header = lines[0]
+    assert title_width >= 12 + 2
+    cuts = 0
+    for whole, line in zip(titles, lines[1:], strict=False):
+        cell = line[start : start + title_width].strip()
+        if cell == whole:
+            continue
+        cuts += 1
+        assert cell.endswith("\u2026"), cell
+        # What precedes the ellipsis is whole words: the title goes on with a space there.
+        kept = cell[:-1]
+        assert whole.startswith(kept) and whole[len(kept)] == " ", (cell, whole)
+    assert cuts or width >= 160
+    if width >= 120:
+        assert " By " in header
+    if width >= 160:
+        assert " Made" in header
+
+
+async def test_t_sets_the_as_of_date_and_braces_move_it_a_year(bundled_log_path: Path) -> None:
+    app = bundled_board(bundled_log_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, AsOfScreen)
+        field = prompt.query_one("#jump-input", Input)
+        assert field.value == "2026-12-03"
+        field.value = "2018-05"  # a month is judged at its last day
+        await pilot.press("enter")
+        await pilot.pause()
+        board = app.board
+        assert board.as_of == datetime.date(2018, 5, 31)
+        assert heading(board).startswith("Pledges as of 31 May 2018")
+        assert "overdue by 2 months" in screen_lines(board)[1]
+        await pilot.press("right_curly_bracket")
+        assert board.as_of == datetime.date(2019, 5, 31)
+        await pilot.press("left_curly_bracket", "left_curly_bracket")
+        assert board.as_of == datetime.date(2017, 5, 31)
+        await pilot.press("greater_than_sign")
+        assert board.as_of == datetime.date(2017, 6, 30)
+        await pilot.press("less_than_sign")
+        assert board.as_of == datetime.date(2017, 5, 30)
+        # A date with no last day is refused in the prompt, which stays open; today works.
+        await pilot.press("t")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, AsOfScreen)
+        prompt.query_one("#jump-input", Input).value = "2018/.."
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is prompt
+        assert "open end" in str(prompt.query_one("#jump-error", Static).content)
+        prompt.query_one("#jump-input", Input).value = "today"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.board.as_of == datetime.date.today()
+        # Escape leaves the date as it was.
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.board.as_of == datetime.date.today()
+
+
+def test_board_snapshot_120x40(snap_compare):
+    assert snap_compare(SnapshotHost(), terminal_size=(120, 40))

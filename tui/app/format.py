@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.style import Style as RichStyle
+from rich.text import Text
 from textual.content import Content
 from textual.style import Style
 from textual.widget import Widget
@@ -105,3 +109,65 @@ def part_rich_style(widget: Widget, component: str) -> RichStyle:
         underline=style.underline,
         strike=style.strike,
     )
+
+
+# What a cut may leave at its end before the ellipsis: a cut after "plan," reads "plan…".
+_CUT_TRAILING = " \t,;:-\u2013\u2014/"
+
+
+def cut_at_word(text: Text, width: int) -> Text:
+    """``text`` on one line in ``width`` cells: whole if it fits, else cut at the last word
+    boundary that fits and ended with an ellipsis ("Perez pledges a plan…", never "pla…").
+
+    A first word wider than the room is cut inside it (there is no boundary to cut at).
+    """
+    if text.cell_len <= width:
+        return text.copy()
+    if width <= 1:
+        return Text("\u2026"[:width], end="")
+    room = width - 1  # the ellipsis takes a cell
+    plain = text.plain
+    used = end = 0
+    for end, char in enumerate(plain):  # noqa: B007 - end is the first char that overflows
+        used += cell_len(char)
+        if used > room:
+            break
+    boundary = max(plain.rfind(" ", 0, end + 1), plain.rfind("\t", 0, end + 1))
+    if boundary > 0 and plain[:boundary].rstrip(_CUT_TRAILING):
+        end = boundary
+    head = text.divide([end])[0]
+    head.rstrip()
+    while head.plain and head.plain[-1] in _CUT_TRAILING:
+        head.right_crop(1)
+    head.append("\u2026")
+    head.no_wrap = True
+    head.end = ""
+    return head
+
+
+class WordCut:
+    """A one-line table cell cut by :func:`cut_at_word` to the width it is drawn at, so a
+    column that changes width with the terminal never needs its cells rewritten."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    @property
+    def plain(self) -> str:
+        return self.text.plain
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WordCut) and other.text == self.text
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield cut_at_word(self.text, options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, self.text.cell_len)

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Static
 
 from tui.app.widgets.detail import DetailPane
 from tui.app.widgets.facets import FacetPanel
+from tui.model.asof import AsOfError, is_today, parse_as_of
 from tui.model.edtf import EDTFError, parse_edtf
 from tui.model.log import Collection, Event
 from tui.model.query import Query, QueryEngine
@@ -97,7 +98,13 @@ class FacetsOverlay(ModalScreen[None]):
 
 
 class JumpToDateScreen(ModalScreen[datetime.date | None]):
-    """Ask for a date (EDTF or a plain date) and dismiss with its first day, or None."""
+    """Ask for a date (EDTF or a plain date) and dismiss with its first day, or None.
+
+    :class:`AsOfScreen` is the same prompt for the pledge board's as-of date.
+    """
+
+    TITLE = "Jump to a date"
+    HINT = "enter jumps to the first event on or after it; escape cancels"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="jump.cancel"),
@@ -117,12 +124,9 @@ class JumpToDateScreen(ModalScreen[datetime.date | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = "Jump to a date"
+            box.border_title = self.TITLE
             yield Input(placeholder="2017-05-09, 2018-06, 2019, 2018-22 ...", id="jump-input")
-            yield Static(
-                Content("enter jumps to the first event on or after it; escape cancels"),
-                id="jump-hint",
-            )
+            yield Static(Content(self.HINT), id="jump-hint")
             yield Static("", id="jump-error")
 
     def on_mount(self) -> None:
@@ -136,7 +140,7 @@ class JumpToDateScreen(ModalScreen[datetime.date | None]):
             self.dismiss(None)
             return
         try:
-            date = parse_edtf(text)
+            day = self.read(text)
         except EDTFError as error:
             message = printable(str(error))
             self.query_one("#jump-error", Static).update(Content(message))
@@ -144,11 +148,46 @@ class JumpToDateScreen(ModalScreen[datetime.date | None]):
                 # Offer the suggestion in place: enter again accepts it.
                 self.query_one("#jump-input", Input).value = error.suggestion
             return
-        lower = date.lower if date.lower != datetime.date.min else date.upper
-        self.dismiss(lower)
+        except AsOfError as error:
+            self.query_one("#jump-error", Static).update(Content(error.message))
+            return
+        self.dismiss(day)
+
+    def read(self, text: str) -> datetime.date:
+        """The day ``text`` stands for; raises :class:`EDTFError` or :class:`AsOfError`."""
+        date = parse_edtf(text)
+        return date.lower if date.lower != datetime.date.min else date.upper
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class AsOfScreen(JumpToDateScreen):
+    """Ask for the date pledges are judged at, read as ``--as-of`` reads it
+    (:func:`tui.model.asof.parse_as_of`: ``today``, or the last day of an EDTF date)."""
+
+    TITLE = "Pledges as of"
+    HINT = "a day, month or year (judged at its last day), or today"
+
+    def __init__(self, current: datetime.date | None = None) -> None:
+        super().__init__()
+        self._current = current
+
+    def on_mount(self) -> None:
+        field = self.query_one("#jump-input", Input)
+        if self._current is not None:
+            field.value = self._current.isoformat()
+            field.cursor_position = len(field.value)
+        field.focus()
+
+    def read(self, text: str) -> datetime.date:
+        if not is_today(text):
+            try:
+                parse_edtf(text)
+            except EDTFError as error:
+                if error.suggestion:  # the prompt offers the suggestion in place
+                    raise
+        return parse_as_of(text)  # raises AsOfError with what to give instead
 
 
 class ProblemsScreen(Screen[None]):

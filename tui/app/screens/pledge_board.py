@@ -3,9 +3,14 @@
 The same rows as ``watchline pledges`` (``tui.model.pledges.pledge_rows``), in a
 ``DataTable`` (pledges are few, so a widget per cell is cheap). Overdue pledges are marked
 in colour and in words ("overdue by 4 months"), so the board reads the same with NO_COLOR.
-``<`` and ``>`` move the as-of date by a month and re-rate every row; ``s`` cycles the sort
-column and ``S`` reverses it (a click on a header sorts too); enter closes the board with
-the chosen pledge's event id so the app can open it.
+``t`` asks for the as-of date (what ``--as-of`` takes), ``<`` and ``>`` move it by a month
+and ``{`` ``}`` by a year, re-rating every row; ``s`` cycles the sort column and ``S``
+reverses it (a click on a header sorts too); enter closes the board with the chosen
+pledge's event id so the app can open it.
+
+The columns fit the width (:func:`fit_widths`): status, how overdue (always whole) and the
+due date first, then By, Made and the rest as they fit; the title takes what is left, cut
+at a word boundary. Columns that do not fit stay to the right, a sideways scroll away.
 """
 
 from __future__ import annotations
@@ -16,17 +21,19 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from dateutil.relativedelta import relativedelta
+from rich.cells import cell_len
 from rich.style import Style as RichStyle
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.widgets.data_table import ColumnKey
 
-from tui.app.format import part_rich_style
+from tui.app.format import WordCut, part_rich_style
 from tui.app.safe import safe_content, safe_text
 from tui.model.display import day_words
 from tui.model.log import PLEDGE_STATUSES, Collection
@@ -36,10 +43,11 @@ from tui.model.search_text import fold
 
 @dataclass(frozen=True, slots=True)
 class BoardColumn:
-    """A column of the board: its key, header, width in cells and sort key.
+    """A column of the board: its key, header, widest width in cells and sort key.
 
-    Widths are fixed (a longer cell ends in an ellipsis): re-measuring a column as cells
-    change under ``<``/``>`` costs a scan of every row per changed cell.
+    A column is as wide as its longest cell up to ``width`` (a longer cell ends in an
+    ellipsis); the board measures the rows itself (:func:`fit_widths`) rather than let the
+    table re-measure a column per changed cell under ``<``/``>``. ``width`` 0: no limit.
     """
 
     key: str
@@ -54,9 +62,9 @@ def _status_order(status: str) -> int:
 
 COLUMNS: tuple[BoardColumn, ...] = (
     BoardColumn("status", "Status", 13, lambda b, r: _status_order(r.status)),
-    BoardColumn("overdue", "Overdue", 24, lambda b, r: r.overdue_days or -1),
-    BoardColumn("title", "Pledge", 44, lambda b, r: fold(r.title)),
-    BoardColumn("due", "Due", 16, lambda b, r: r.due_bound or datetime.date.max),
+    BoardColumn("overdue", "Overdue", 0, lambda b, r: r.overdue_days or -1),
+    BoardColumn("title", "Pledge", 60, lambda b, r: fold(r.title)),
+    BoardColumn("due", "Due", 20, lambda b, r: r.due_bound or datetime.date.max),
     BoardColumn("by", "By", 22, lambda b, r: fold(r.by or "")),
     BoardColumn("made", "Made", 16, lambda b, r: b.collection.events[r.index].date.lower),
     BoardColumn("last_rating", "Last rating", 16, lambda b, r: b.rating_date(r)),
@@ -64,6 +72,36 @@ COLUMNS: tuple[BoardColumn, ...] = (
     BoardColumn("id", "Id", 28, lambda b, r: r.id),
 )
 _COLUMN_INDEX = {column.key: i for i, column in enumerate(COLUMNS)}
+
+# Always shown, whatever the width; the title takes what they leave.
+REQUIRED_COLUMNS = frozenset({"status", "overdue", "title", "due"})
+TITLE_MIN = 12
+"""The title's least width: under it the board scrolls sideways instead."""
+TITLE_WANT = 40
+"""A column after Due is shown only when the title keeps at least this much."""
+
+
+def fit_widths(natural: dict[str, int], room: int, padding: int = 1) -> dict[str, int]:
+    """Each column's width in cells (padding excluded) to fit ``room`` cells.
+
+    ``natural`` is each column's width for its longest cell. Status, Overdue and Due keep
+    theirs; the columns after Due follow in order while the title keeps :data:`TITLE_WANT`
+    cells (the first that does not fit ends them, so what shows is never a gap); the title
+    takes what is left, at least :data:`TITLE_MIN`. Columns that do not fit keep their
+    natural width, to the right of the screen.
+    """
+    cost = {key: width + 2 * padding for key, width in natural.items()}
+    left = room - sum(cost[key] for key in REQUIRED_COLUMNS if key != "title") - 2 * padding
+    widths = dict(natural)
+    for column in COLUMNS:
+        if column.key in REQUIRED_COLUMNS:
+            continue
+        if left - cost[column.key] < TITLE_WANT:
+            break
+        left -= cost[column.key]
+    widths["title"] = max(TITLE_MIN, left)
+    return widths
+
 
 FILL_CHUNK = 500
 """Rows added per turn of the event loop (about 0.3 ms each in a ``DataTable``)."""
@@ -73,15 +111,66 @@ AS_OF = Binding.Group("As of")
 SORT = Binding.Group("Sort")
 
 
+class BoardTable(DataTable[Text | WordCut]):
+    """The board's table: its columns fit its width (:func:`fit_widths`) again on resize."""
+
+    natural: dict[str, int]
+    """Each column's width for its longest cell, set by the board as its rows change."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.natural = {column.key: max(column.width, len(column.header) + 2) for column in COLUMNS}
+
+    def fit(self) -> None:
+        """Give each column its width for the table's width now."""
+        if not self.columns or not self.size.width:
+            return
+        # Keep the vertical scrollbar's cells free when the rows need it (with room for a
+        # sideways scrollbar, which columns to the right bring).
+        header = self.header_height if self.show_header else 0
+        tall = self.row_count + header > self.size.height - self.styles.scrollbar_size_horizontal
+        room = self.size.width - (self.styles.scrollbar_size_vertical if tall else 0)
+        widths = fit_widths(self.natural, room, self.cell_padding)
+        changed = False
+        for key, width in widths.items():
+            column = self.columns.get(ColumnKey(key))
+            if column is not None and (column.width != width or column.auto_width):
+                column.width, column.auto_width = width, False
+                changed = True
+        if changed:
+            # DataTable has no public call for a new column width: this is what its own
+            # width updates do (recompute the virtual size, drop the rendered rows).
+            self._require_update_dimensions = True
+            self._update_count += 1
+            self._clear_caches()
+            self.refresh()
+            self.check_idle()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        super()._on_resize(event)
+        self.fit()
+
+
 class PledgeBoard(Screen[str | None]):
     """Pledges narrowed by the current query, rated as of a date that ``<``/``>`` move."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Grouped, the footer shows "< > As of  s S Sort": it fits 80 columns.
+        # Grouped, the footer shows "< > { } t As of  s S Sort": it fits 80 columns.
         Binding(
             "less_than_sign", "move_as_of(-1)", "Month back", id="pledges.earlier", group=AS_OF
         ),
         Binding("greater_than_sign", "move_as_of(1)", "Month on", id="pledges.later", group=AS_OF),
+        Binding(
+            "left_curly_bracket",
+            "move_as_of(-12)",
+            "Year back",
+            id="pledges.year-earlier",
+            group=AS_OF,
+        ),
+        Binding(
+            "right_curly_bracket", "move_as_of(12)", "Year on", id="pledges.year-later", group=AS_OF
+        ),
+        Binding("t", "ask_as_of", "As of", id="pledges.as-of", group=AS_OF),
         Binding("s", "next_sort", "Sort", id="pledges.sort", group=SORT),
         Binding("S", "reverse_sort", "Reverse", id="pledges.reverse", group=SORT),
         Binding("escape,q", "close", "Back", id="pledges.close"),
@@ -138,15 +227,14 @@ class PledgeBoard(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="pledge-heading")
-        table: DataTable[Text] = DataTable(id="pledge-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield BoardTable(id="pledge-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="pledge-empty")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#pledge-table", DataTable)
+        table = self.query_one("#pledge-table", BoardTable)
         for column in COLUMNS:
-            table.add_column(Text(column.header), width=column.width, key=column.key)
+            table.add_column(Text(column.header), width=table.natural[column.key], key=column.key)
         self.refresh_rows()
         table.focus()
         self.watch(self.app, "theme", self._theme_changed, init=False)
@@ -174,7 +262,7 @@ class PledgeBoard(Screen[str | None]):
         rows to a ``DataTable`` costs about 0.3 ms each, too slow to redo 10,000 of them on
         every ``<`` or ``>``.
         """
-        table = self.query_one("#pledge-table", DataTable)
+        table = self.query_one("#pledge-table", BoardTable)
         keep = self.highlighted_event_id
         rows = pledge_rows(self.collection, self.as_of, self.event_indexes)
         column = COLUMNS[_COLUMN_INDEX[self.sort_column]]
@@ -214,7 +302,30 @@ class PledgeBoard(Screen[str | None]):
         )
         empty.display = not self.rows
         table.display = bool(self.rows)
+        self._measure(table)
         self._update_heading()
+
+    def _measure(self, table: BoardTable) -> None:
+        """Each column's width for its longest cell now, and the table fitted to them."""
+        text: dict[str, Callable[[PledgeRow], str]] = {
+            "status": lambda r: r.status,
+            "overdue": lambda r: r.overdue_words() if r.overdue else "no due date",
+            "due": lambda r: r.due or "\u2014",
+            "by": lambda r: r.by or "\u2014",
+            "made": lambda r: r.made,
+            "last_rating": lambda r: r.last_rating or "not rated",
+        }
+        natural = dict(table.natural)
+        for column in COLUMNS:
+            read = text.get(column.key)
+            if read is None:
+                continue
+            # The header with room for the sort arrow, and the longest cell.
+            widest = max((cell_len(read(row)) for row in self.rows), default=0)
+            widest = max(widest, len(column.header) + 2)
+            natural[column.key] = min(widest, column.width) if column.width else widest
+        table.natural = natural
+        table.fit()
 
     def _fill(self, generation: int, start: int) -> None:
         """Add rows ``start`` onwards, :data:`FILL_CHUNK` at a time, yielding between chunks.
@@ -261,7 +372,7 @@ class PledgeBoard(Screen[str | None]):
             return self._style("stalled")
         return ""
 
-    def _cells(self, row: PledgeRow) -> dict[str, Text]:
+    def _cells(self, row: PledgeRow) -> dict[str, Text | WordCut]:
         """The row's cells by column key, as literal text (never markup)."""
         muted = self._style("muted")
         overdue = (
@@ -270,10 +381,10 @@ class PledgeBoard(Screen[str | None]):
             else Text("no" if row.due else "no due date", style=muted)
         )
         evidence = "; ".join(self._evidence_label(source_id) for source_id in row.evidence)
-        cells = {
+        cells: dict[str, Text | WordCut] = {
             "status": _styled(safe_text(row.status, single_line=True), self._status_style(row)),
             "overdue": overdue,
-            "title": safe_text(row.title, single_line=True),
+            "title": WordCut(safe_text(row.title, single_line=True)),
             "due": safe_text(row.due or "\u2014", single_line=True),
             "by": safe_text(row.by or "\u2014", single_line=True),
             "made": safe_text(row.made, single_line=True),
@@ -281,7 +392,7 @@ class PledgeBoard(Screen[str | None]):
             "evidence": safe_text(evidence or "\u2014", single_line=True),
             "id": _styled(safe_text(row.id, single_line=True), muted),
         }
-        return {key: _cut(cell) for key, cell in cells.items()}
+        return {key: _cut(cell) if isinstance(cell, Text) else cell for key, cell in cells.items()}
 
     def _evidence_label(self, source_id: str) -> str:
         source = self.collection.sources.get(source_id)
@@ -314,6 +425,17 @@ class PledgeBoard(Screen[str | None]):
         moved = self.as_of + relativedelta(months=months)
         self.as_of = moved
         self.refresh_rows()
+
+    def action_ask_as_of(self) -> None:
+        """Ask for the as-of date (what ``--as-of`` takes) and re-rate every pledge."""
+        from tui.app.overlays import AsOfScreen
+
+        def chosen(day: datetime.date | None) -> None:
+            if day is not None and day != self.as_of:
+                self.as_of = day
+                self.refresh_rows()
+
+        self.app.push_screen(AsOfScreen(self.as_of), chosen)
 
     def action_next_sort(self) -> None:
         """Sort by the next column (ascending)."""
