@@ -23,10 +23,13 @@ from tui.serve import (
 from tui.serve.limits import SessionLimits
 from tui.serve.ssh import (
     AuthorizedKeys,
+    InputPacer,
     RateLimiter,
     clamp_window_size,
     key_is_exposed,
     load_or_create_host_key,
+    paste_markers,
+    split_escape_keys,
 )
 from tui.serve.web import (
     WebServeConfig,
@@ -308,3 +311,39 @@ def test_a_log_with_problems_is_reported_before_serving(tmp_path, capsys, monkey
     err = capsys.readouterr().err
     assert "warning: the log has" in err
     assert "broken.yaml:" in err
+
+
+@pytest.mark.parametrize(
+    ("data", "pieces"),
+    [
+        (b"\x1bj", [b"\x1b", b"j"]),  # escape, then j: not alt+j
+        (b"ab\x1bq", [b"ab", b"\x1b", b"q"]),
+        (b"\x1b\x1b", [b"\x1b", b"\x1b"]),  # escape twice
+        (b"\x1b[A\x1bOP", [b"\x1b[A\x1bOP"]),  # an arrow and F1 stay whole
+        (b"\x1b[<35;10;5M", [b"\x1b[<35;10;5M"]),  # a mouse report
+        (b"jk\x1b", [b"jk\x1b"]),  # the rest of a sequence may be in the next read
+        (b"\x1b", [b"\x1b"]),
+        (b"jk", [b"jk"]),
+        (b"", []),
+    ],
+)
+def test_a_lone_escape_is_cut_from_the_key_after_it(data, pieces):
+    assert split_escape_keys(data) == pieces
+
+
+def test_dropped_input_keeps_its_paste_markers_in_order():
+    assert paste_markers(b"x\x1b[201~jk\x1b[200~abc\x1b[201~") == (b"\x1b[201~\x1b[200~\x1b[201~")
+    assert paste_markers(b"jkjk") == b""
+
+
+def test_input_reaches_the_app_in_a_burst_then_at_a_steady_rate():
+    now = [0.0]
+    pacer = InputPacer(burst=100, per_second=50, clock=lambda: now[0])
+    assert pacer.allowance() == 100
+    pacer.spend(100)
+    assert pacer.allowance() == 0
+    assert 0 < pacer.wait(1000) <= 0.1  # a little at a time, not a burst's worth
+    now[0] += 1.0
+    assert pacer.allowance() == 50
+    now[0] += 60
+    assert pacer.allowance() == 100  # never more than a burst

@@ -6,11 +6,14 @@ reading the screen through pyte the way a reader's terminal would show it.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 import time
 from pathlib import Path
 
+import asyncssh
+import pyte
 import pytest
 
 from tests.serve.harness import ssh_argv as ssh
@@ -259,3 +262,82 @@ def test_port_forwarding_is_refused(start_server, terminals, keys, options, refu
     reader = terminals(ssh(server.port, keys["reader"], *options))
     assert reader.shows(refusal)
     assert reader.wait_exit() == 255
+
+
+def vm_rss_mib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) // 1024
+    raise AssertionError(f"no VmRSS for {pid}")
+
+
+HELP = "escape, q or ? closes"
+
+
+def test_a_keystroke_flood_leaves_the_app_small_and_answering(start_server, keys):
+    server = start_server(app="real")
+
+    async def flood() -> tuple[int, int, bool]:
+        async with asyncssh.connect(
+            "127.0.0.1",
+            server.port,
+            known_hosts=None,
+            username="reader",
+            client_keys=[str(keys["reader"])],
+        ) as conn:
+            process = await conn.create_process(
+                term_type="xterm-256color", term_size=(80, 24), encoding=None
+            )
+            screen = pyte.Screen(80, 24)
+            stream = pyte.ByteStream(screen)
+
+            async def read() -> None:
+                while data := await process.stdout.read(65536):
+                    stream.feed(data)
+
+            reading = asyncio.create_task(read())
+
+            async def shows(text: str, timeout: float) -> bool:
+                deadline = time.monotonic() + timeout
+                while time.monotonic() < deadline:
+                    if text in "\n".join(screen.display):
+                        return True
+                    await asyncio.sleep(0.1)
+                return False
+
+            assert await shows("events", 30)
+            process.stdin.write(b"\x1b")  # the timeline has the focus: jk move its cursor
+            await asyncio.sleep(0.5)
+            [pid] = server.session_pids()
+            before = vm_rss_mib(pid)
+            chunk = b"jk" * 32768
+            for _ in range(10 * 2**20 // len(chunk)):  # 10 MiB
+                process.stdin.write(chunk)
+                await process.stdin.drain()
+            peak = before
+            for _ in range(10):  # what the app was sent keeps it busy for a while
+                await asyncio.sleep(0.5)
+                peak = max(peak, vm_rss_mib(pid))
+            process.stdin.write(b"?")
+            answered = await shows(HELP, 15)
+            reading.cancel()
+            return before, peak, answered
+
+    before, peak, answered = asyncio.run(flood())
+    # Unbounded, the app grew from about 53 MB to 315 MB in 16 s and stopped answering.
+    assert peak < 200, (before, peak)
+    assert answered
+
+
+def test_escape_then_a_key_in_one_read_is_escape_then_the_key(start_server, terminals, keys):
+    server = start_server(app="real")
+    reader = terminals(ssh(server.port, keys["reader"], "-tt"))
+    assert shows_timeline(reader)
+    reader.send("\x1b")  # the timeline has the focus
+    time.sleep(0.3)
+    reader.send("?")
+    assert reader.shows(HELP, timeout=10), reader.text
+    # Escape and j in one write, as a slow link delivers them: without the split the app
+    # reads alt+j and the help stays open.
+    reader.send("\x1bj")
+    assert reader.wait_for(lambda t: HELP not in t.text, 5), reader.text
