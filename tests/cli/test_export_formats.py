@@ -224,6 +224,39 @@ def test_timelinejs_text_is_escaped_html_with_only_web_links() -> None:
     assert "\x1b" not in json.dumps(document, ensure_ascii=False)
 
 
+def test_timelinejs_carries_the_log_in_extension_objects() -> None:
+    """Each slide holds its event in the log's own form, the top the registries: what
+    TimelineJS ignores and `watchline import timelinejs` reads back."""
+    document = json.loads(render("timelinejs"))
+    top = document["watchline"]
+    assert (top["watchline"], top["title"]) == (1, "Sample log")
+    assert top["agencies"]["bpd"] == {"name": "Bridgeport Police Department", "aliases": ["BPD"]}
+    assert top["people"]["perez"]["agency"] == "bpd"
+    assert "kinds" not in top  # only the built-in ones
+    slides = {slide["unique_id"]: slide["watchline"] for slide in document["events"]}
+    assert slides["doj-grant"]["date"] == "2018-05-29~"  # the EDTF text, not the display
+    assert slides["doj-grant"]["grant"] == {
+        "amount": 895000,
+        "currency": "USD",
+        "from": "usdoj",
+        "to": "despp",
+        "purpose": "800 body cameras",
+    }
+    assert slides["reimbursement"]["grant"]["amount"] == 1150449.5
+    pledge = slides["pledge-funding"]["pledge"]
+    assert pledge["due"] == "2017-12-08~"
+    assert pledge["ratings"][1] == {
+        "status": "kept",
+        "as_of": "2019-04-02",
+        "evidence": ["ap"],
+        "note": "approved",
+    }
+    assert slides["forum"]["related"] == [{"event": "negron-shooting", "why": "cited at"}]
+    assert slides["negron-shooting"]["place"] == "Bridgeport, CT"
+    # Empty fields are left out, as a log leaves them out.
+    assert set(slides["pilot"]) == {"id", "date", "kind", "title", "sources"}
+
+
 # ----------------------------------------------------------------------------- table
 
 

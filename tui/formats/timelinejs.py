@@ -18,6 +18,11 @@ A title slide from the log's title and description, then a slide per event:
   markup or a ``javascript:`` link into the page. The sources close the text in a
   ``<p class="watchline-sources">`` that ``watchline import timelinejs`` reads back.
 * ``group`` is the kind's label; ``unique_id`` the event id.
+* ``watchline``: the event in the log's own form (every field, the date as its EDTF
+  text, so ``2017?`` stays ``2017?``) on each slide, and the log's title, description and
+  registries at the top (:mod:`tui.formats.log_form`). TimelineJS ignores keys it does
+  not know; ``watchline import timelinejs`` reads these back, so export then import gives
+  the same log.
 """
 
 from __future__ import annotations
@@ -29,11 +34,13 @@ from typing import Any
 
 from tui.formats import Selection
 from tui.formats.common import citation, event_sources, kind_label, pledge_state, web_url
+from tui.formats.log_form import event_form, header_form
 from tui.model.edtf import EDTFDate
 from tui.model.log import Collection, Event
 from tui.model.text import json_escaped, one_line, printable
 
 SOURCES_CLASS = "watchline-sources"  # read back by tui.importers.timelinejs
+EXTENSION_KEY = "watchline"  # the log's own form, read back by tui.importers.timelinejs
 _SPANNING = frozenset({"season", "decade", "century"})
 
 
@@ -117,6 +124,7 @@ def slide(selection: Selection, event: Event) -> dict[str, Any]:
     out["text"] = {"headline": escape(one_line(event.title)), "text": _text_html(selection, event)}
     out["group"] = escape(one_line(kind_label(selection.collection, event.kind)))
     out["unique_id"] = event.id
+    out[EXTENSION_KEY] = event_form(event)
     return out
 
 
@@ -128,5 +136,6 @@ def render_events(selection: Selection) -> str:
     document = {
         "title": {"text": {"headline": escape(one_line(collection.title)), "text": intro}},
         "events": [slide(selection, event) for event in selection.events],
+        EXTENSION_KEY: header_form(collection),
     }
     return json_escaped(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
