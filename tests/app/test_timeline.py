@@ -93,6 +93,33 @@ def test_labels_show_dates_at_their_precision_and_short_agency_names() -> None:
     assert labels.agencies[by_id["negron-shooting"]] == "BPD"
 
 
+def test_labels_are_made_for_the_rows_asked_and_match_every_event() -> None:
+    collection = sample_collection()
+    labels = event_labels(collection)
+    assert labels.dates._made == {} and labels.agencies._made == {}  # type: ignore[attr-defined]
+    first = labels.dates[0]
+    assert list(labels.dates._made) == [0]  # type: ignore[attr-defined]
+    assert labels.dates[0] is first
+    expected = [event.date.compact() for event in collection.events]
+    assert list(labels.dates) == expected
+    assert labels.dates[-1] == expected[-1]
+    assert labels.dates[1:3] == expected[1:3]
+    with pytest.raises(IndexError):
+        labels.dates[len(expected)]
+    assert labels.date_width == min(max(map(len, expected)), 20)
+    assert len(labels.agencies) == len(collection.events)
+
+
+async def test_the_first_screen_makes_the_labels_of_the_rows_on_it() -> None:
+    collection = sample_collection()
+    app = TimelineApp(collection)
+    async with app.run_test(size=(80, 8)) as pilot:
+        await pilot.pause()
+        timeline = app.query_one(Timeline)
+        made = timeline._labels.dates._made  # type: ignore[union-attr]
+        assert 0 < len(made) <= 8 < len(collection.events)
+
+
 async def test_cursor_keys_move_between_events_and_skip_headings() -> None:
     collection = sample_collection()
     app = TimelineApp(collection)

@@ -42,7 +42,7 @@ def test_labels_of_date_times_are_short_and_sorted_by_instant() -> None:
     # 08:05-04:00 is 12:05 UTC: after noon with no zone (counted as UTC), before 23:20 UTC.
     assert [e.id for e in collection.events] == ["day", "local", "early", "late"]
     labels = event_labels(collection)
-    assert labels.dates == ["12 Apr 1985", "12 Apr 12:00", "12 Apr 08:05", "12 Apr 23:20"]
+    assert list(labels.dates) == ["12 Apr 1985", "12 Apr 12:00", "12 Apr 08:05", "12 Apr 23:20"]
     rows, _ = build_rows(collection, range(len(collection.events)))
     assert rows[1] == (ROW_MONTH, 1985 * 12 + 3)  # "April 1985" carries the year
     assert [kind for kind, _ in rows[2:]] == [ROW_EVENT] * 4
