@@ -113,10 +113,12 @@ def read_log(paths: Sequence[Path], revision: LogRevision | None = None) -> Load
             result = load_revision(revision)
         else:
             result = load_paths(list(paths) or [bundled_log()], LOAD_PROGRESS)
-    # The log lives as long as the app: keep the collector from walking it on every full
-    # pass (at 100k events a pass took hundreds of milliseconds and landed on random
-    # keystrokes). It is freed by reference counting when replaced.
-    gc.freeze()
+        # The log lives as long as the app: keep the collector from walking it on every
+        # full pass (at 100k events a pass took hundreds of milliseconds and landed on
+        # random keystrokes). It is freed by reference counting when replaced. Frozen
+        # before the collector is switched back on: after, the first allocation would
+        # start a full pass over the millions of new objects (1.5 s at 100k).
+        gc.freeze()
     return LoadedLog(result.collection, [str(problem) for problem in result.problems], None)
 
 
@@ -127,8 +129,8 @@ def index_log(collection: Collection, as_of: datetime.date) -> QueryEngine:
 
     LOAD_PROGRESS.stage = "indexing"
     with paused_gc():
-        engine = QueryEngine(collection, as_of)
-    gc.freeze()  # as in read_log: the indexes live as long as the log
+        engine = QueryEngine.cached(collection, as_of)  # cached with the log
+        gc.freeze()  # as in read_log (and before the collector is back on)
     return engine
 
 

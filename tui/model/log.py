@@ -202,6 +202,12 @@ REGISTRIES: tuple[Registry, ...] = (
 REGISTRY_NAMES: tuple[str, ...] = tuple(registry.name for registry in REGISTRIES)
 
 
+def timeline_key(event: Event) -> tuple[object, ...]:
+    """Where an event sorts on the timeline: (date.lower, date.upper, date.time_order, id)."""
+    date = event.date
+    return (date.lower, date.upper, date.time_order, event.id)
+
+
 @dataclass(slots=True)
 class Collection:
     """One or more log files merged: the registries united, the events in timeline order.
@@ -221,6 +227,9 @@ class Collection:
     kinds: dict[str, Kind] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
+    # Set by the loader when every file came from (or went to) its cache: the name under
+    # which what is derived from this collection alone (the query indexes) is cached.
+    cache_key: str | None = field(default=None, repr=False, compare=False)
     # event id -> the events whose `related` names it; built on first use (the detail pane
     # asks for every event it shows), dropped when the events are re-sorted.
     _backlinks: dict[str, list[tuple[Event, Related]]] | None = field(
@@ -240,7 +249,7 @@ class Collection:
 
     def sort_events(self) -> None:
         """Put events in timeline order and rebuild the id index."""
-        self.events.sort(key=lambda e: (e.date.lower, e.date.upper, e.date.time_order, e.id))
+        self.events.sort(key=timeline_key)
         self.index = {event.id: i for i, event in enumerate(self.events)}
         self._backlinks = None
         self._same_as = None

@@ -43,6 +43,7 @@ from tui.model.log import (
     Rating,
     Related,
     Rollout,
+    timeline_key,
 )
 from tui.model.text import odd_whitespace
 
@@ -84,6 +85,18 @@ class FilePart:
     refs: list[tuple[str, str, TreePath]] = field(default_factory=list)
     # Ids of events that have problems of their own (and so are not in ``events``).
     broken_event_ids: set[str] = field(default_factory=set)
+    # ``events`` is in timeline order (log.timeline_key) with unique ids, so a log of this
+    # one file needs no sort (see put_in_timeline_order; the cache stores parts so).
+    in_timeline_order: bool = False
+    # The cache entry that holds this part (read from it or stored in it), if any.
+    cache_key: str | None = None
+
+    def put_in_timeline_order(self) -> None:
+        """Sort ``events`` into timeline order, unless two share an id: the merge names
+        the first of those in file order, which sorting could change."""
+        if len({event.id for event, _ in self.events}) == len(self.events):
+            self.events.sort(key=lambda pair: timeline_key(pair[0]))
+            self.in_timeline_order = True
 
 
 class Builder(Checks):

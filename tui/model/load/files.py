@@ -72,28 +72,40 @@ def load_file(
     except OSError as error:
         # Not read at all (missing, a folder, a FIFO or device, over the cap): "cannot read".
         return None, [Problem(file, 1, 1, safe_read.reason_of(error))], False
-    text, problems = guards.check_text(data, file)
-    if text is None:
-        return None, problems, True
-    part, problems = load_text(text, file, progress)
+    part, problems = load_data(data, file, progress)
     return part, problems, True
 
 
-def load_data(data: bytes, file: str) -> tuple[FilePart | None, list[Problem]]:
+def load_data(
+    data: bytes, file: str, progress: Callable[[int], None] | None = None
+) -> tuple[FilePart | None, list[Problem]]:
     """One file's part from its bytes (a version read from git, say) and its problems:
-    the same guards, parser and builder as a file on disk."""
+    the same guards, parser and builder as a file on disk.
+
+    The cache is asked first, by the raw bytes (an entry exists only for bytes that
+    passed the guards and built clean); only a miss runs the guards' scans.
+    """
+    hit, key = fast.cached_part(data, file, progress)
+    if hit is not None:
+        return hit, []
     text, problems = guards.check_text(data, file)
     if text is None:
         return None, problems
-    return load_text(text, file)
+    return load_text(text, file, progress, missed_key=key)
 
 
 def load_text(
-    text: str, file: str, progress: Callable[[int], None] | None = None
+    text: str,
+    file: str,
+    progress: Callable[[int], None] | None = None,
+    missed_key: str | None = None,
 ) -> tuple[FilePart | None, list[Problem]]:
-    """Parse and build one file's checked text: its part (None if unusable) and problems."""
+    """Parse and build one file's checked text: its part (None if unusable) and problems.
+
+    ``missed_key``: the cache was asked for this text already (see ``load_data``).
+    """
     # The fast path (cache, then yaml-rs) gives the same part or None: then parse here.
-    built = fast.build_fast(text, file, progress)
+    built = fast.build_fast(text, file, progress, missed_key)
     if built is not None:
         return built
     parsed = parse_text(text, file, progress)

@@ -4,6 +4,8 @@ event ids unique, every reference resolved."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -91,11 +93,27 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
                 )
             )
     titles = [part.title for part in parts if part.title]
+    # One file whose events are already in timeline order (a cached part): no sort.
+    ordered = len(parts) == 1 and parts[0].in_timeline_order
     collection = Collection(
         title=titles[0] if titles else parts[0].file,
         description=next((p.description for p in parts if p.description), None),
         files=tuple(Path(part.file) for part in parts),
         events=events,  # put in timeline order, and indexed, by Collection itself
+        index={event.id: i for i, event in enumerate(events)} if ordered else {},
+        cache_key=_collection_key(parts),
         **{name: {k: v[0] for k, v in merged.items()} for name, merged in registries.items()},
     )
     return collection
+
+
+def _collection_key(parts: list[FilePart]) -> str | None:
+    """A name for the merged collection when every part came from (or went to) the cache:
+    the parts' entry names in order, hashed. Things derived from the collection alone
+    (the query engine's indexes) are cached under it."""
+    keys = [part.cache_key for part in parts]
+    if not keys or None in keys:
+        return None
+    return hashlib.blake2b(
+        "\n".join(typing.cast(list[str], keys)).encode(), digest_size=32
+    ).hexdigest()

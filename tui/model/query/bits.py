@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress
 from operator import itemgetter
+from typing import Any
 
 from tui.model.search_text import (
     fold,
@@ -77,6 +78,26 @@ class _Postings:
         self.counts: dict[str, int] = {v: len(ix) for v, ix in lists.items()}
         self._cache: OrderedDict[str, int] = OrderedDict()
 
+    def state(self) -> tuple[Any, ...]:
+        """What :meth:`restored` needs, as plain values (ints, text, bytes) for the cache."""
+        sparse = {value_id: ix.tobytes() for value_id, ix in self.sparse.items()}
+        return (self.n, self.dense, sparse, self.counts)
+
+    @classmethod
+    def restored(cls, state: Sequence[Any]) -> _Postings:
+        """The postings :meth:`state` describes, with nothing recomputed."""
+        postings = cls.__new__(cls)
+        n, dense, sparse, counts = state
+        postings.n = n
+        postings.dense = dense
+        postings.sparse = {}
+        for value_id, raw in sparse.items():
+            postings.sparse[value_id] = indexes = array("I")
+            indexes.frombytes(raw)
+        postings.counts = counts
+        postings._cache = OrderedDict()
+        return postings
+
     def bits(self, value_id: str) -> int:
         """The events with ``value_id`` (0 when none)."""
         bits = self.dense.get(value_id)
@@ -136,13 +157,46 @@ class _Facet:
         self._getter: Callable[[bytes], tuple[int, ...]] | None = None
         self._ranges: list[tuple[str, int, int]] = []
         self._order: dict[str, int] | None = None
+        self._flat: list[int] = []
         if len(lists) > self.FEW_VALUES:
-            flat: list[int] = []
+            flat = self._flat
             for value_id, indexes in lists.items():
                 self._ranges.append((value_id, len(flat), len(flat) + len(indexes)))
                 flat.extend(indexes)
-            # itemgetter(i, j, ...) on the flags gives every pair's hit in one C call.
-            self._getter = itemgetter(*flat) if len(flat) > 1 else (lambda f: (f[flat[0]],))
+            self._make_getter()
+
+    def _make_getter(self) -> None:
+        flat = self._flat
+        # itemgetter(i, j, ...) on the flags gives every pair's hit in one C call.
+        self._getter = itemgetter(*flat) if len(flat) > 1 else (lambda f: (f[flat[0]],))
+
+    def state(self) -> tuple[Any, ...]:
+        """What :meth:`restored` needs, as plain values for the cache."""
+        return (
+            self.name,
+            self.event_values,
+            self.postings.state(),
+            self.pairs,
+            self._flat,
+            self._ranges,
+        )
+
+    @classmethod
+    def restored(cls, state: Sequence[Any]) -> _Facet:
+        """The facet index :meth:`state` describes, with nothing recounted."""
+        facet = cls.__new__(cls)
+        name, event_values, postings, pairs, flat, ranges = state
+        facet.name = name
+        facet.event_values = event_values
+        facet.postings = _Postings.restored(postings)
+        facet.pairs = pairs
+        facet._getter = None
+        facet._ranges = ranges
+        facet._order = None
+        facet._flat = flat
+        if ranges:
+            facet._make_getter()
+        return facet
 
     def counts(self, base: int, everything: int) -> dict[str, int]:
         """Events in ``base`` per value (``everything`` is the bitset of all events)."""

@@ -5,10 +5,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from itertools import compress
+from typing import Any
 
 from tui.model.log import Collection
 from tui.model.pledges import overdue_days, status_at
 from tui.model.query import facets as _facets
+from tui.model.query import stored as _stored
 from tui.model.query import text as _text
 from tui.model.query.bits import (
     _bits_from_indexes,
@@ -49,18 +51,52 @@ class QueryEngine:
     # beats a pass over every event (about 1 us an event against 10 ms a pass at 100k).
     FEW_REMAINING = 4000
 
-    def __init__(self, collection: Collection, as_of: date | None = None) -> None:
+    def __init__(
+        self,
+        collection: Collection,
+        as_of: date | None = None,
+        *,
+        _indexes: dict[str, Any] | None = None,
+    ) -> None:
         self.collection = collection
         self.as_of = as_of or date.today()
         events = collection.events
         self.n = n = len(events)
         self.all_bits = (1 << n) - 1
+        self.lowers: list[date] = [e.date.lower for e in events]
+        if _indexes is None:
+            self._build_indexes()
+        else:
+            _stored.restore(self, _indexes)  # what _build_indexes made, from the cache
+        self._uppers: list[date] = [events[i].date.upper for i in self._by_upper]
+        self._pledges = [i for i, e in enumerate(events) if e.pledge is not None]
+        self._status_bits: dict[str, int] = {}
+        self._compute_statuses()
+        self._since_bits: dict[str, int] | None = None
+        self._text_cache: OrderedDict[tuple[tuple[bool, str], ...], int] = OrderedDict()
+        self._needle_cache: OrderedDict[str, dict[str, set[str]]] = OrderedDict()
+        self._date_cache: dict[tuple[str, str], int] = {}
+        self._plans: OrderedDict[tuple[Term, ...], _Plan] = OrderedDict()
+        self._sort_keys: dict[str, dict[str, int]] = {}
+        self._count_cache: OrderedDict[tuple[str, int], dict[str, int]] = OrderedDict()
+        self._last_flags: tuple[int, bytes] = (-1, b"")
+        self._labels: dict[str, dict[str, str]] = {}
+
+    @classmethod
+    def cached(cls, collection: Collection, as_of: date | None = None) -> QueryEngine:
+        """An engine whose indexes come from the cache when the collection's files did
+        (:mod:`tui.model.query.stored`), else built here and stored for the next start."""
+        return _stored.cached_engine(cls, collection, as_of)
+
+    def _build_indexes(self) -> None:
+        """Everything that depends on the collection alone (not on ``as_of``)."""
+        collection = self.collection
+        events = collection.events
+        n = self.n
         # Each event's own text; registry names are matched once per entry (_names_text).
         self.texts: list[str] = [fold_fields(own_strings(e)) for e in events]
         self._names_text = registry_names(collection)
-        self.lowers: list[date] = [e.date.lower for e in events]
         self._by_upper: list[int] = sorted(range(n), key=lambda i: events[i].date.upper)
-        self._uppers: list[date] = [events[i].date.upper for i in self._by_upper]
         self.facets: dict[str, _Facet] = {
             spec.name: _Facet(spec.name, [spec.values(e) for e in events], n)
             for spec in INDEXED
@@ -90,18 +126,6 @@ class QueryEngine:
         ]
         self._names = self._build_names()
         self._event_ids = {fold(e.id): e.id for e in events}
-        self._pledges = [i for i, e in enumerate(events) if e.pledge is not None]
-        self._status_bits: dict[str, int] = {}
-        self._compute_statuses()
-        self._since_bits: dict[str, int] | None = None
-        self._text_cache: OrderedDict[tuple[tuple[bool, str], ...], int] = OrderedDict()
-        self._needle_cache: OrderedDict[str, dict[str, set[str]]] = OrderedDict()
-        self._date_cache: dict[tuple[str, str], int] = {}
-        self._plans: OrderedDict[tuple[Term, ...], _Plan] = OrderedDict()
-        self._sort_keys: dict[str, dict[str, int]] = {}
-        self._count_cache: OrderedDict[tuple[str, int], dict[str, int]] = OrderedDict()
-        self._last_flags: tuple[int, bytes] = (-1, b"")
-        self._labels: dict[str, dict[str, str]] = {}
 
     # -- building
 
