@@ -391,6 +391,25 @@ def test_engine_toggle_resolves_aliases(engine: QueryEngine) -> None:
     assert agencies["bpd"] is True
 
 
+def test_toggling_off_one_of_two_agencies_a_name_shares_keeps_the_other() -> None:
+    # Found by the toggle-twice property: two agencies named alike, a query by the name.
+    # Toggling one off used to drop the whole term (the other went inactive too), and on
+    # again wrote only its id, so the round trip lost the event.
+    event = Event(id="e0", date=parse_edtf("2016"), kind="meeting", title="x", agencies=("a0",))
+    collection = Collection(
+        title="t",
+        agencies={"a0": Agency("a0", "Pérez"), "a1": Agency("a1", "Pérez")},
+        events=[event],
+    )
+    collection.index = {"e0": 0}
+    engine = QueryEngine(collection, as_of=date(2018, 7, 1))
+    off = engine.toggle_term("agency:Pérez", "agency", "a1")
+    assert off == "agency:a0"
+    assert engine.active_ids(parse_query(off), "agency") == {"a0"}
+    back = engine.toggle_term(off, "agency", "a1")
+    assert engine.run(back) == engine.run("agency:Pérez") == [0]
+
+
 def test_fold() -> None:
     assert fold("Pérez") == fold("PEREZ") == "perez"
     assert fold("Straße") == "strasse"

@@ -176,4 +176,5 @@ def toggle_term(self: QueryEngine, text: str, field_name: str, value_id: str) ->
         field_name,
         value_id,
         same=lambda typed: value_id in self.resolve(field_name, typed),
+        others=lambda typed: sorted(self.resolve(field_name, typed) - {value_id}),
     )

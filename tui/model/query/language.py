@@ -3,7 +3,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -327,6 +327,7 @@ def toggle_term(
     value: str,
     *,
     same: Callable[[str], bool] | None = None,
+    others: Callable[[str], Sequence[str]] | None = None,
 ) -> str:
     """``text`` with ``field_name:value`` added if absent, removed if present.
 
@@ -335,7 +336,10 @@ def toggle_term(
     an existing positive term of the field (``kind:pledge`` -> ``kind:pledge,grant``)
     or appends a term. ``same(typed)`` decides whether a typed value denotes ``value``
     (the engine passes one that resolves names and aliases); by default the two are
-    compared folded. Raises :class:`QueryError` when ``text`` does not parse.
+    compared folded. ``others(typed)``: what else a removed typed value denotes (a name
+    two agencies share), written in its place so only ``value`` goes inactive
+    (``agency:Pérez`` -> ``agency:a0``). Raises :class:`QueryError` when ``text`` does
+    not parse.
     """
     if '"' in value or not value.strip():
         raise ValueError(f"cannot put {value!r} in a query")
@@ -350,12 +354,13 @@ def toggle_term(
         # when it was typed twice (kind:pledge kind:Pledge); later terms first, so the
         # earlier spans stay valid.
         for term in reversed(positive):
-            kept = [
-                text[a:b]
-                for typed, (a, b) in zip(term.values, term.value_spans, strict=True)
-                if not matches(typed)
-            ]
-            if len(kept) == len(term.values):
+            kept: list[str] = []
+            for typed, (a, b) in zip(term.values, term.value_spans, strict=True):
+                if not matches(typed):
+                    kept.append(text[a:b])
+                elif others is not None:
+                    kept.extend(_quote(other) for other in others(typed))
+            if not any(matches(typed) for typed in term.values):
                 continue
             if not kept:
                 text = _cut(text, term.start, term.end)
