@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from tui.commands import CommandError, add_as_of_argument
@@ -80,9 +81,13 @@ def load_collection(paths: Sequence[str], rev: str | None = None) -> Collection:
             if not target.exists():
                 raise CommandError(f"{shown_name(target)}: no such file or folder", exit_code=2)
         from tui.commands.progress import load_progress
+        from tui.model.load.fast import paused_gc
 
-        with load_progress() as progress:
+        # As the app does: no collection passes over the millions of objects a big log
+        # makes, and none over them afterwards while the command writes (frozen first).
+        with load_progress() as progress, paused_gc():
             result = load_paths(targets, progress)
+            gc.freeze()
     if result.problems:
         for problem in result.problems:
             print(printable(str(problem)), file=sys.stderr)
@@ -104,6 +109,8 @@ def select(collection: Collection, query_text: str, as_of: datetime.date) -> lis
         query = parse_query(query_text)
     except QueryError as error:
         raise CommandError(query_error_message(query_text, error), exit_code=2) from None
+    if not query.terms:
+        return list(range(len(collection.events)))  # no filter: no indexes to build
     return QueryEngine(collection, as_of).run(query)
 
 
@@ -156,7 +163,22 @@ def selection_from_args(args: argparse.Namespace) -> Selection:
     )
 
 
+def write_stream(pieces: Iterable[str], output: str | None) -> None:
+    """:func:`write` for output made in pieces: each piece goes to standard output as it
+    is made; a file is still written whole and atomically."""
+    if output not in (None, "-"):
+        write("".join(pieces), output)
+        return
+    for piece in pieces:
+        write(piece, output)
+
+
 def run(args: argparse.Namespace) -> int:
     selection = selection_from_args(args)
-    write(format_module(args.format).render_events(selection), args.output)
+    module = format_module(args.format)
+    stream = getattr(module, "stream_events", None)
+    if stream is not None:
+        write_stream(stream(selection), args.output)
+    else:
+        write(module.render_events(selection), args.output)
     return 0
