@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from tui.app.widgets.detail import DetailPane
 from tui.app.widgets.facets import FacetPanel
 from tui.app.widgets.timeline import Timeline
 from tui.model.log import Collection
+from tui.model.text import one_line
 
 # Pilot tests are coroutines: anyio's pytest plugin runs them on asyncio.
 pytestmark = pytest.mark.anyio
@@ -176,8 +178,13 @@ async def test_a_link_to_an_event_the_query_hides_says_so() -> None:
     [
         ((80, 24), False, False),
         ((79, 40), False, False),
+        ((90, 30), False, False),
         ((100, 30), False, True),
+        ((120, 40), False, True),
+        ((139, 40), False, True),
+        ((140, 40), True, True),
         ((160, 50), True, True),
+        ((200, 60), True, True),
     ],
 )
 async def test_the_layout_follows_the_terminal_size(
@@ -192,6 +199,60 @@ async def test_the_layout_follows_the_terminal_size(
         timeline = app.query_one(Timeline)
         if not detail:
             assert timeline.size.width == size[0]
+        else:
+            # The timeline keeps the larger share and about 60 columns beside the panes.
+            assert timeline.outer_size.width >= 59
+            assert timeline.outer_size.width > app.query_one("#detail").outer_size.width
+            if facets:
+                assert timeline.outer_size.width > app.query_one("#facets").outer_size.width
+
+
+async def test_at_120x40_the_timeline_has_60_columns_titles_cut_between_words_and_dates_keep_their_year(
+    bundled_log_path: Path,
+) -> None:
+    app = WatchlineApp([bundled_log_path], as_of=AS_OF, remember=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        timeline = app.timeline
+        assert timeline.size.width >= 60
+        assert not any(pane.display for pane in app.query("#facets"))
+        collection = app.collection
+        assert collection is not None
+        lines = [timeline.render_line(y).text for y in range(timeline.size.height)]
+        titles = [one_line(event.title) for event in collection.events]
+    cut = 0
+    for line in lines:
+        if "\u2026" not in line:
+            continue
+        head = line[: line.index("\u2026")]
+        # The title starts after the date and the kind's glyph: find the event it is.
+        whole = next((t for t in titles if t.startswith(head[19:])), None)
+        if whole is None:
+            continue  # an agency name cut, not a title
+        cut += 1
+        kept = head[19:]
+        # A word ends where it is cut (a comma or semicolon after it is left out).
+        assert re.match(r"[,;:\u2013\u2014/-]*\s", whole[len(kept) :]), (kept, whole)
+    assert cut >= 5
+    text = "\n".join(lines)
+    assert "Feb\u2013Apr 2018" in text  # not "1 Feb - 30 Ap…"
+    assert " Ap\u2026" not in text
+
+
+async def test_facets_name_an_agency_short_where_its_full_name_does_not_fit(
+    bundled_log_path: Path,
+) -> None:
+    app = WatchlineApp([bundled_log_path], as_of=AS_OF, remember=False)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = app.query_one("#facets", FacetPanel)
+        lines = [panel.render_line(y).text for y in range(panel.size.height)]
+    text = "\n".join(lines)
+    assert "Bridgeport PD" in text
+    assert "Bridgeport Police Dep" not in text
+    assert "ACLU of Connecticut" in text  # it fits whole
 
 
 async def test_widening_the_terminal_brings_in_the_panes() -> None:

@@ -29,6 +29,18 @@ def test_timeline_alone_at_80x24(snap_compare) -> None:  # type: ignore[no-untyp
     )
 
 
+def test_timeline_and_detail_at_120x40(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=(120, 40), press=["j", "j"], run_before=steady)
+
+
+def test_pledge_board_at_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=(80, 24), press=["p"], run_before=steady)
+
+
+def test_pledge_board_at_120x40(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=(120, 40), press=["p"], run_before=steady)
+
+
 def test_facets_timeline_and_detail_at_160x50(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(), terminal_size=(160, 50), press=["G", "k"], run_before=steady)
 

@@ -44,9 +44,14 @@ if TYPE_CHECKING:
     from tui.app.since import SinceTracker
     from tui.model.history.loading import LogRevision
 
-# Below these sizes the timeline takes the whole screen and the panes open over it.
-WIDE_COLUMNS = 120
-SPLIT_COLUMNS = 80
+# Below these sizes the timeline takes the whole screen and the panes open over it. The
+# timeline always keeps the larger share and at least TIMELINE_COLUMNS: the detail pane
+# (2fr of 5 beside the timeline's 3fr, at most 64) comes in at 100 columns, where the
+# timeline keeps 60; the facets (32 and a border) only at 140, where it keeps 64 beside
+# both. Facets give way first (app.tcss says the same in CSS).
+TIMELINE_COLUMNS = 60
+WIDE_COLUMNS = 140
+SPLIT_COLUMNS = 100
 SPLIT_ROWS = 25  # 80x24 is a small terminal: the timeline alone (DESIGN.md "The screen")
 # Above this many events the facet counts follow the query after a short pause.
 LARGE_LOG = 20_000
@@ -469,7 +474,7 @@ class WatchlineApp(App[None]):
                 panel.refresh_counts(self.engine, self._query)
 
     def _facet_panels(self) -> list[FacetPanel]:
-        """The facet panels on show: the column at 120+ columns, or the overlay."""
+        """The facet panels on show: the column at 140+ columns, or the overlay."""
         panels: list[FacetPanel] = []
         for screen in self.screen_stack:
             panels.extend(panel for panel in screen.query(FacetPanel) if panel.display)

@@ -66,7 +66,7 @@ class DetailOverlay(ModalScreen[None]):
 
 
 class FacetsOverlay(ModalScreen[None]):
-    """The facet panel over the timeline (80-119 columns and narrower); escape closes it."""
+    """The facet panel over the timeline (under 140 columns); escape closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f", "dismiss", "Close", id="overlay.close"),

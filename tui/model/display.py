@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from tui.model.edtf import zone_name
+from tui.model.edtf import MONTH_NAMES, zone_name
 
 if TYPE_CHECKING:
     from tui.model.edtf import EDTFDate
@@ -180,3 +180,57 @@ def date_in_words(date: EDTFDate) -> str:
     if qualifiers:
         words += f" ({' and '.join(qualifiers)})"
     return words
+
+
+def shorter_dates(date: EDTFDate) -> tuple[str, ...]:
+    """Shorter forms of ``date.display()`` for a narrow column, longest first, each with
+    its year: ``1 Feb - 30 Apr 2018`` -> ``Feb–Apr 2018`` -> ``2018``.
+
+    A column too narrow for the whole date takes the first form that fits, so a date is cut
+    to a coarser precision, never to a lost year. Empty for a date-time (its row sits under
+    the month's heading) and a date with nothing shorter to say.
+    """
+    if date.time is not None:
+        return ()
+    start = date.start if date.is_interval else date
+    end = date.end if date.is_interval else date
+    approximate = any(d is not None and d.approximate for d in (start, end))
+    uncertain = any(d is not None and d.uncertain for d in (start, end))
+
+    # A month only where the date names one: "2015/2019" never becomes "Jan 2015-Dec 2019".
+    fine = all(d is None or d.precision in ("day", "month") for d in (start, end))
+
+    def qualify(text: str) -> str:
+        return f"{'c. ' if approximate else ''}{text}{'?' if uncertain else ''}"
+
+    def month(day: datetime.date) -> str:
+        return f"{MONTH_NAMES[day.month - 1][:3]} {day.year}"
+
+    if start is None or end is None:
+        if start is None and end is not None:
+            b = end.upper
+            forms = [f"until {month(b)}", f"until {b.year}", f"\u2013{b.year}"]
+        elif start is not None:
+            a = start.lower
+            forms = [f"{month(a)} onwards", f"{a.year} onwards", f"{a.year}\u2013"]
+        else:
+            return ()
+        return tuple(qualify(form) for form in (forms if fine else forms[1:]))
+    a, b = start.lower, end.upper
+    if date.precision in ("decade", "century") or a == datetime.date.min:
+        return ()
+    forms = []
+    if a.year == b.year:
+        if fine and a.month != b.month:
+            months = f"{MONTH_NAMES[a.month - 1][:3]}\u2013{MONTH_NAMES[b.month - 1][:3]}"
+            forms.append(f"{months} {a.year}")
+        elif fine:
+            forms.append(month(a))
+        forms.append(str(a.year))
+    else:
+        if fine:
+            forms.append(f"{month(a)}\u2013{month(b)}")
+        forms.append(f"{a.year}\u2013{b.year}")
+        if a.year // 100 == b.year // 100:
+            forms.append(f"{a.year}\u2013{b.year % 100:02d}")
+    return tuple(qualify(form) for form in forms)

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
@@ -26,9 +28,11 @@ from textual.widgets.option_list import Option
 
 from tui.app.format import part_style
 from tui.app.safe import safe_content
+from tui.model.display import agency_short_name, shorten_agency_name
 from tui.model.query.table import FACET_TABLE
 
 if TYPE_CHECKING:
+    from tui.model.log import Collection
     from tui.model.query import FacetValue, Query, QueryEngine
 
 # (facet name in the query engine, heading shown), from the one facet table.
@@ -115,6 +119,10 @@ class FacetPanel(OptionList):
         self._rows: list[_Row] = []
         self._limits: dict[str, int] = {}  # facet -> values shown, when more than TOP
         self._folded: set[str] = set()
+        # Shorter names for values whose full name may not fit: (facet, value id) -> the
+        # names to try, longest first ("Bridgeport PD", then the alias "BPD").
+        self._shorter: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._built_width = 0
 
     @property
     def values(self) -> dict[str, list[FacetValue]]:
@@ -124,6 +132,7 @@ class FacetPanel(OptionList):
     def refresh_counts(self, engine: QueryEngine, query: Query) -> None:
         """Count every facet's values under ``query`` and redraw, keeping the highlighted row."""
         wanted = [facet for facet, _ in FACETS if facet != "since" or engine.has_since]
+        self._shorter = agency_names(engine.collection)
         self.set_counts(engine.all_facet_counts(query, wanted))
 
     def show_indexing(self) -> None:
@@ -140,6 +149,12 @@ class FacetPanel(OptionList):
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Names are chosen to fit the width (an agency's short name where its full name
+        # does not fit): choose again when it changes.
+        if self._values and event.size.width != self._built_width:
+            self._rebuild()
 
     def _theme_changed(self) -> None:
         # The rows carry the theme's colours: rebuild them once the new theme has applied.
@@ -158,6 +173,7 @@ class FacetPanel(OptionList):
         )
         rows: list[_Row] = []
         options: list[Option | None] = []
+        self._built_width = self.size.width
         for facet, heading in FACETS:
             values = self._values.get(facet)
             if values is None:
@@ -225,8 +241,8 @@ class FacetPanel(OptionList):
 
         The count comes first so a long name that is cut off never hides its number.
         """
-        label = safe_content(value.label, single_line=True)
         count = f"{value.count:,}".rjust(width) + " "
+        label = safe_content(self._fitting_label(value, 2 + len(count)), single_line=True)
         if value.active:
             active = self._style("active")
             return Content.assemble(("\u2713 ", active), (count, active), label.stylize(active))
@@ -239,6 +255,19 @@ class FacetPanel(OptionList):
                 (" (left out)", muted),
             )
         return Content.assemble("  ", (count, self._style("count")), label)
+
+    def _fitting_label(self, value: FacetValue, used: int) -> str:
+        """The value's name, or a shorter one of it where the full name would be cut."""
+        # The option list's padding and scrollbar take a few cells of the panel's width.
+        room = self.scrollable_content_region.width - used - 2
+        label = value.label
+        if room <= 0 or cell_len(label) <= room:
+            return label
+        for shorter in self._shorter.get((value.field, value.value_id), ()):
+            label = shorter
+            if cell_len(shorter) <= room:
+                break
+        return label
 
     def _more_prompt(self, hidden: int) -> Content:
         step = f" (next {self.STEP})" if hidden > self.STEP else ""
@@ -266,3 +295,17 @@ class FacetPanel(OptionList):
 
 
 __all__ = ["FACETS", "FacetPanel"]
+
+
+def agency_names(collection: Collection) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Each agency's shorter names for the agency facet, longest first: its name shortened
+    (``Bridgeport PD``), then its short name (the first alias, ``BPD``; as the timeline)."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for agency_id, agency in collection.agencies.items():
+        names: list[str] = []
+        for name in (shorten_agency_name(agency.name), agency_short_name(agency)):
+            if name and name != agency.name and name not in names:
+                names.append(name)
+        if names:
+            out[("agency", agency_id)] = tuple(names)
+    return out

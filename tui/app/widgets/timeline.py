@@ -28,8 +28,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.app.format import cut_at_word
 from tui.app.kinds import TONES, kind_mark
-from tui.model.display import agency_short_name
+from tui.model.display import agency_short_name, shorter_dates
 from tui.model.edtf import MONTH_NAMES, EDTFDate
 from tui.model.log import Collection, Event
 from tui.model.text import one_line
@@ -45,8 +46,9 @@ _COARSE = frozenset({"year", "decade", "century"})
 OPEN_START_YEAR = 0
 
 
-# The widest date column: intervals ("1 Feb - 30 Apr 2018") are cut with an ellipsis past
-# it (the detail pane has them whole); under 90 columns the column is narrower still.
+# The widest date column: a longer date ("1 Feb - 30 Apr 2018" under 90 columns) is shown
+# in a shorter form that keeps its year ("Feb–Apr 2018", :func:`shorter_dates`); the detail
+# pane has it whole. Under 90 columns the column is narrower still.
 MAX_DATE_WIDTH = 20
 NARROW_DATE_WIDTH = 14
 # A bar in the first column marks the cursor row, so it shows without colour too.
@@ -103,6 +105,8 @@ class EventLabels:
     # Where ``groups`` changes: the indexes i with groups[i] != groups[i - 1] (a few
     # hundred even at 100k events), so a filtered list is cut into runs by bisection.
     group_starts: list[int] = field(default_factory=list)
+    # Shorter forms of an event's date when it is wider than the narrow column, by index.
+    short_dates: Callable[[int], tuple[str, ...]] = lambda index: ()
 
     def __post_init__(self) -> None:
         if not self.group_starts:
@@ -136,6 +140,17 @@ def event_labels(collection: Collection) -> EventLabels:
             shown.append(name)
         return ", ".join(shown)
 
+    forms_by_date: dict[int, tuple[str, ...]] = {}
+
+    def short_dates_of(index: int) -> tuple[str, ...]:
+        date = events[index].date
+        forms = forms_by_date.get(id(date))
+        if forms is None:
+            wide = len(date_text_of(date, by_date)) > NARROW_DATE_WIDTH
+            forms = tuple(one_line(form) for form in shorter_dates(date)) if wide else ()
+            forms_by_date[id(date)] = forms
+        return forms
+
     distinct = {id(event.date): event.date for event in events}
     # Kept alive by the events, so an id stays one date's for as long as the labels live.
     width = max((len(date_text_of(d, by_date)) for d in distinct.values()), default=4)
@@ -144,6 +159,7 @@ def event_labels(collection: Collection) -> EventLabels:
         LazyTexts(len(events), agencies_text),
         min(width, MAX_DATE_WIDTH),
         event_groups(collection),
+        short_dates=short_dates_of,
     )
 
 
@@ -720,7 +736,13 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         )
         date_text = self._labels.dates[index]
         if len(date_text) > date_width:
-            date_text = date_text[: date_width - 1] + "…"
+            # A shorter form that keeps the year; cut only when none fits.
+            forms = self._labels.short_dates(index)
+            date_text = next(
+                (f for f in forms if len(f) <= date_width), forms[-1] if forms else date_text
+            )
+            if len(date_text) > date_width:
+                date_text = date_text[: date_width - 1] + "…"
         agencies = self._labels.agencies[index]
         # Short names get at most a quarter of the row, and none on a very narrow one.
         agency_room = 0 if width < 50 else min(len(agencies), max(8, width // 4))
@@ -728,8 +750,10 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         if self._mark_column:
             fixed += 1
         title_room = max(1, width - fixed - (agency_room + 1 if agency_room else 0))
+        # Cut between words ("Perez pledges a plan…", never "a pla…").
         title = Text(accounts_mark(self._collection, event) + one_line(event.title), no_wrap=True)
-        title.truncate(title_room, overflow="ellipsis", pad=True)
+        title = cut_at_word(title, title_room)
+        title.pad_right(title_room - title.cell_len)
         # Cursor colours win over the kind's colour so the cursor row reads as one bar.
         glyph_style = base if cursor else base + component(f"timeline--tone-{mark.tone}")
         segments = [Segment(CURSOR_MARK if cursor else " ", base)]
