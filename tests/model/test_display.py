@@ -12,6 +12,7 @@ from tui.model.display import (
     date_in_words,
     format_money,
     person_display,
+    shorter_dates,
     typographic_quotes,
 )
 from tui.model.edtf import parse_edtf
@@ -75,3 +76,21 @@ def test_open_bounds_in_words():
     assert (
         bounds_in_words(datetime.date.min, datetime.date(2018, 1, 1)) == "on or before 1 Jan 2018"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "forms"),
+    [
+        ("2018-02-01/2018-04-30", ("Feb\u2013Apr 2018", "2018")),
+        ("2017-11-03/2018-02-10", ("Nov 2017\u2013Feb 2018", "2017\u20132018", "2017\u201318")),
+        ("../2018-04-30", ("until Apr 2018", "until 2018", "\u20132018")),
+        ("2017-05-09/..", ("May 2017 onwards", "2017 onwards", "2017\u2013")),
+        ("2017-05-09~", ("c. May 2017", "c. 2017")),
+        # Years stay years: no month the log does not name.
+        ("2015?/2019~", ("c. 2015\u20132019?", "c. 2015\u201319?")),
+        ("2018-06-01T10:00:00Z", ()),
+        ("201X", ()),
+    ],
+)
+def test_shorter_dates_keep_the_year(text: str, forms: tuple[str, ...]) -> None:
+    assert shorter_dates(parse_edtf(text)) == forms
