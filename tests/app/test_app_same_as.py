@@ -38,7 +38,7 @@ async def test_a_same_as_pair_is_one_row_marked_2_and_the_detail_shows_both(
     second = tmp_path / "second.yaml"
     second.write_text(SECOND)
     app = WatchlineApp([bundled_log_path, second], as_of=AS_OF, remember=False)
-    async with app.run_test(size=(80, 40)) as pilot:
+    async with app.run_test(size=(100, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         collection = app.collection
