@@ -44,7 +44,7 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 async def detail_text() -> str:
     app = WatchlineApp(collection=links_collection(), as_of=AS_OF, remember=False)
-    async with app.run_test(size=(160, 50)) as pilot:
+    async with app.run_test(size=(200, 50)) as pilot:
         await pilot.pause()
         return pane_text(app.query_one("#detail", DetailPane))
 
