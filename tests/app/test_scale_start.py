@@ -60,7 +60,7 @@ async def test_the_events_show_before_the_engine_and_typing_waits_for_it() -> No
     loaded, engine = preloaded(collection)
     kind = collection.events[0].kind
     app = WatchlineApp(preload=loaded, as_of=AS_OF, remember=False, watch=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:
         assert await wait_until(pilot, lambda: app.collection is not None)
         await pilot.pause()
         assert app.engine is None
