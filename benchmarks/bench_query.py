@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         "common word (cold)": "camera",
         "phrase (cold)": '"civilian review board"',
         "person + text": f"person:{person.id} forum",
-        "DESIGN.md example": (
+        "design.md example": (
             f"agency:{agency.id} topic:body-cameras kind:pledge,grant status:overdue "
             'from:2017-06 to:2024 "body camera"'
         ),

@@ -1,4 +1,4 @@
-"""The query language and engine on a small hand-made log: each rule of DESIGN.md's
+"""The query language and engine on a small hand-made log: each rule of docs/design.md's
 "The query language", each QueryError with its span, facets and toggling."""
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ def ids(engine: QueryEngine, text: str) -> list[str]:
         ('-"body cameras" -review', ["negron-shooting", "pledge-policy"]),
         # A lone dash (a pasted headline) is not a term.
         ("Perez - funding", ["pledge-funding"]),
-        # The example from DESIGN.md runs (nothing matches all of it).
+        # The example from docs/design.md runs (nothing matches all of it).
         (
             "agency:bpd topic:body-cameras kind:pledge,grant status:overdue person:perez "
             'from:2017-06 to:2018 "body camera" troop',

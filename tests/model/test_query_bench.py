@@ -24,5 +24,5 @@ def test_bench_query_prints_its_table(capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     assert "synthetic collection: 400 events" in out
     # Every query row and every typing step printed a count and a time.
-    assert re.search(r"DESIGN\.md example\s+\d+\s+[\d.]+", out)
+    assert re.search(r"design\.md example\s+\d+\s+[\d.]+", out)
     assert re.search(r"'body cam'\s+[\d,]+ events\s+run\s+[\d.]+ ms", out)

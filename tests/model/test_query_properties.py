@@ -1,7 +1,7 @@
 """Properties of the query language and engine, checked on random logs and queries.
 
 The engine (bitsets, narrowing, registry-name matching) must agree with a plain loop over
-the events that applies DESIGN.md's rules directly, written here as simply as possible.
+the events that applies docs/design.md's rules directly, written here as simply as possible.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 TIMELINE_COLUMNS = 60
 WIDE_COLUMNS = 140
 SPLIT_COLUMNS = 100
-SPLIT_ROWS = 25  # 80x24 is a small terminal: the timeline alone (DESIGN.md "The screen")
+SPLIT_ROWS = 25  # 80x24 is a small terminal: the timeline alone (docs/design.md, "The screen")
 # Above this many events the facet counts follow the query after a short pause.
 LARGE_LOG = 20_000
 FACETS_DELAY = 0.15

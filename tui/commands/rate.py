@@ -38,7 +38,7 @@ invalid result, a read-only, hard-linked or someone else's file, the same rating
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    # Options may come between ID STATUS and PATH (DESIGN.md's order); plain parse_args
+    # Options may come between ID STATUS and PATH (docs/design.md's order); plain parse_args
     # binds every positional at the first run of them and then rejects PATH.
     parser.parse_args = parser.parse_intermixed_args  # type: ignore[method-assign]
     parser.usage = "%(prog)s ID STATUS [--as-of DATE] [--note TEXT] [--evidence SOURCE ...] PATH"

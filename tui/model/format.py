@@ -33,7 +33,7 @@ from functools import cached_property
 
 from tui.model.log import BUILTIN_KINDS, PLEDGE_STATUSES, REGISTRIES
 
-# Registry ids and event ids: lowercase slugs, as DESIGN.md's examples write them.
+# Registry ids and event ids: lowercase slugs, as docs/design.md says ("The log").
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9\-_]*$"
 SLUG = re.compile(SLUG_PATTERN)
 URL_PATTERN = r"^https?://"

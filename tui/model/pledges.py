@@ -1,6 +1,6 @@
 """Pledge status as of any date: the latest rating, overdue, "overdue by 4 months".
 
-The rules (DESIGN.md, issue 5):
+The rules (docs/design.md, "Pledges"):
 
 - The status at date D is the status of the latest rating dated on or before D; before
   any rating it is ``not-yet-rated``. A rating's date is an EDTF date with a range

@@ -1,6 +1,6 @@
 """The query language and the engine that runs it: one filter for the TUI and the CLI.
 
-The language (DESIGN.md "The query language")::
+The language (docs/design.md, "The query language")::
 
     agency:bpd topic:body-cameras kind:pledge,grant status:overdue person:perez
     from:2017-06 to:2018 "body camera" troop -kind:meeting
