@@ -25,6 +25,8 @@ from tui.serve.ssh import (
     AuthorizedKeys,
     InputPacer,
     RateLimiter,
+    SSHServeConfig,
+    WatchlineSSHServer,
     clamp_window_size,
     key_is_exposed,
     load_or_create_host_key,
@@ -347,3 +349,64 @@ def test_input_reaches_the_app_in_a_burst_then_at_a_steady_rate():
     assert pacer.allowance() == 50
     now[0] += 60
     assert pacer.allowance() == 100  # never more than a burst
+
+
+class _Waiting:
+    """A stand-in for a connection still logging in."""
+
+    def __init__(self, host: str) -> None:
+        self.peer_host = host
+        self.dropped: str | None = None
+
+    def drop(self, reason: str) -> None:
+        self.dropped = reason
+
+
+def test_the_login_pool_drops_its_oldest_and_bounds_each_address():
+    config = SSHServeConfig(command=["x"], max_pending_logins=3, pending_logins_per_address=2)
+    server = WatchlineSSHServer(config, asyncssh.generate_private_key("ssh-ed25519"))
+    first, second, third = (_Waiting(f"10.0.0.{n}") for n in (1, 2, 3))
+    for waiting in (first, second, third):
+        assert server.admit_login(waiting)  # type: ignore[arg-type]
+    fourth = _Waiting("10.0.0.4")
+    assert server.admit_login(fourth)  # type: ignore[arg-type]
+    assert first.dropped == "login-pool-full"
+    assert list(server.pending_logins) == [second, third, fourth]
+    # Two from one address may wait; a third is not admitted (its caller drops it).
+    assert server.admit_login(_Waiting("10.0.0.4"))  # type: ignore[arg-type]
+    assert not server.admit_login(_Waiting("10.0.0.4"))  # type: ignore[arg-type]
+    # Logging in leaves the pool: sessions and logins are counted apart.
+    assert server.logged_in_now(fourth)  # type: ignore[arg-type]
+    assert fourth not in server.pending_logins
+
+
+def test_login_options_reach_the_server(monkeypatch, tmp_path):
+    import tui.serve.ssh as ssh_module
+
+    seen = {}
+
+    async def fake_serve(server, ready):
+        seen["config"] = server.config
+
+    monkeypatch.setattr(ssh_module, "serve_forever", fake_serve)
+    keys = tmp_path / "authorized_keys"
+    keys.write_text("")
+    main(
+        [
+            "serve",
+            "ssh",
+            "--authorized-keys",
+            str(keys),
+            "--host-key",
+            str(tmp_path / "host"),
+            "--login-timeout",
+            "5",
+            "--max-logins",
+            "8",
+            "--logins-per-address",
+            "2",
+        ]
+    )
+    config = seen["config"]
+    assert (config.login_timeout, config.max_pending_logins) == (5, 8)
+    assert config.pending_logins_per_address == 2

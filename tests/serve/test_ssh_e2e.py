@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import stat
 import time
 from pathlib import Path
@@ -341,3 +342,41 @@ def test_escape_then_a_key_in_one_read_is_escape_then_the_key(start_server, term
     # reads alt+j and the help stays open.
     reader.send("\x1bj")
     assert reader.wait_for(lambda t: HELP not in t.text, 5), reader.text
+
+
+def silent_connections(port: int, addresses: int) -> list[socket.socket]:
+    """TCP connections that never say a word, one from each of 127.0.0.2, 127.0.0.3, ...
+
+    Every 127.x.y.z reaches loopback on Linux, so each counts as a different address for
+    the per-address rate limit: what a flood from many hosts looks like to the server.
+    """
+    opened = []
+    for index in range(addresses):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind((f"127.0.0.{2 + index}", 0))
+        sock.connect(("127.0.0.1", port))
+        opened.append(sock)
+    return opened
+
+
+def test_a_flood_of_silent_connections_cannot_keep_a_reader_out(start_server, terminals, keys):
+    server = start_server()
+    flood = silent_connections(server.port, 60)
+    try:
+        time.sleep(0.5)  # the server has accepted them all
+        started = time.monotonic()
+        reader = terminals(ssh(server.port, keys["reader"], "-tt", log_level="INFO"))
+        assert shows_timeline(reader), reader.text
+        waited = time.monotonic() - started
+        assert SERVER_BUSY not in reader.text
+        assert waited < 5, waited
+        # The flood was held to the pool of connections still logging in: the oldest
+        # were dropped to make room, the rest are still waiting.
+        assert 0 < server.run(_pending_count(server.server)) <= 32
+    finally:
+        for sock in flood:
+            sock.close()
+
+
+async def _pending_count(server) -> int:
+    return len(server.pending_logins)

@@ -41,6 +41,13 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _positive_float(text: str) -> float:
+    value = _seconds(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -146,6 +153,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="new connections allowed per source address per minute (default: %(default)s)",
     )
+    ssh.add_argument(
+        "--login-timeout",
+        type=_positive_float,
+        default=10,
+        metavar="SECONDS",
+        help="time a connection has to log in (default: %(default)s)",
+    )
+    ssh.add_argument(
+        "--max-logins",
+        type=_positive_int,
+        default=32,
+        metavar="N",
+        help="connections still logging in at once; when full the oldest is dropped "
+        "(default: %(default)s)",
+    )
+    ssh.add_argument(
+        "--logins-per-address",
+        type=_positive_int,
+        default=4,
+        metavar="N",
+        help="connections still logging in from one address (default: %(default)s)",
+    )
 
     web = kinds.add_parser(
         "web",
@@ -241,6 +270,9 @@ def _run_ssh(args: argparse.Namespace, command: list[str], root: str, limits: Se
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout,
         connections_per_minute=args.connections_per_minute,
+        login_timeout=args.login_timeout,
+        max_pending_logins=args.max_logins,
+        pending_logins_per_address=args.logins_per_address,
     )
     ssh.configure_logging()
     authorized = None

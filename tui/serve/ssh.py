@@ -106,17 +106,25 @@ class SSHServeConfig:
     max_sessions: int = 20
     idle_timeout: float = 900.0
     connections_per_minute: float = 10.0
-    login_timeout: float = 30.0
-    # Open connections at once, authenticated or not (None: the session limit plus room
-    # for readers still logging in). Bounds what many addresses together can hold open.
+    # Seconds a connection has to authenticate (an OpenSSH client needs well under one).
+    login_timeout: float = 10.0
+    # Connections still logging in, bounded apart from the sessions: at most this many in
+    # all (when full, the oldest is dropped to admit a new one, so a flood of silent
+    # connections cannot keep out a reader whose client logs in within seconds) ...
+    max_pending_logins: int = 32
+    # ... and at most this many from one address (one more is dropped at once).
+    pending_logins_per_address: int = 4
+    # Authenticated connections at once (None: --max-sessions plus a few, so a reader
+    # beyond the session limit gets in far enough to be told so plainly); one more is
+    # told the server is busy. Connections still logging in are not counted here.
     max_connections: int | None = None
 
     @property
     def connection_limit(self) -> int:
-        """The number of connections the server holds open at once."""
+        """The number of authenticated connections the server holds open at once."""
         if self.max_connections is not None:
             return self.max_connections
-        return self.max_sessions + 32
+        return self.max_sessions + 8
 
 
 class RateLimiter:
@@ -301,6 +309,9 @@ class WatchlineSSHServer:
         self.rate_limiter = RateLimiter(config.connections_per_minute)
         self.sessions: set[TimelineSession] = set()
         self.connections: set[asyncssh.SSHServerConnection] = set()
+        # Connections still logging in, oldest first (a dict keeps insertion order).
+        self.pending_logins: dict[_Connection, None] = {}
+        self.logged_in: set[_Connection] = set()
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._cleanups: set[asyncio.Task[None]] = set()
 
@@ -334,6 +345,36 @@ class WatchlineSSHServer:
             keepalive_count_max=3,
             config=None,
         )
+
+    def admit_login(self, connection: _Connection) -> bool:
+        """Count a new connection against the pre-auth pool; False to drop it at once.
+
+        Only ``pending_logins_per_address`` from one address wait at a time; when the pool
+        is full its oldest connection is dropped to make room, so what a flood holds is
+        bounded and a reader who logs in quickly always gets a turn.
+        """
+        config = self.config
+        from_address = sum(1 for c in self.pending_logins if c.peer_host == connection.peer_host)
+        if from_address >= config.pending_logins_per_address:
+            return False
+        while len(self.pending_logins) >= config.max_pending_logins:
+            oldest = next(iter(self.pending_logins))
+            del self.pending_logins[oldest]
+            oldest.drop("login-pool-full")
+        self.pending_logins[connection] = None
+        return True
+
+    def logged_in_now(self, connection: _Connection) -> bool:
+        """Move ``connection`` out of the pre-auth pool; False when the server is full."""
+        self.pending_logins.pop(connection, None)
+        if len(self.logged_in) >= self.config.connection_limit:
+            return False
+        self.logged_in.add(connection)
+        return True
+
+    def forget(self, connection: _Connection) -> None:
+        self.pending_logins.pop(connection, None)
+        self.logged_in.discard(connection)
 
     def try_admit(self, session: TimelineSession) -> bool:
         """Count ``session`` against ``--max-sessions``; False when the server is full."""
@@ -388,19 +429,31 @@ class _Connection(asyncssh.SSHServer):
         peer = conn.get_extra_info("peername") or ("-", 0)
         self.peer_host = str(peer[0])
         self.peer = f"{peer[0]}:{peer[1]}"
+        self.server.connections.add(conn)
+        if not self.server.admit_login(self):
+            self.drop("logins-per-address")
+            return
         # The reason is told in begin_auth: once keys are exchanged the client can print
-        # it. Until then the login timeout bounds what the connection can cost.
-        if len(self.server.connections) >= self.server.config.connection_limit:
+        # it. Until then the pre-auth pool and the login timeout bound what it can cost.
+        if len(self.server.logged_in) >= self.server.config.connection_limit:
             self.refused = SERVER_BUSY
             log.warning("refused peer=%s reason=connection-limit", self.peer)
         elif not self.server.rate_limiter.allow(self.peer_host):
             self.refused = "too many connections from your address; try again in a minute"
             log.warning("refused peer=%s reason=connection-rate", self.peer)
-        self.server.connections.add(conn)
+
+    def drop(self, reason: str) -> None:
+        """Close this connection still logging in, without a word (it may have said none)."""
+        log.warning("dropped peer=%s reason=%s", self.peer, reason)
+        self.refused = reason
+        if self.conn is not None:
+            # Soon, not now: asyncssh is still inside connection_made for a new one.
+            asyncio.get_running_loop().call_soon(self.conn.abort)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.conn is not None:
             self.server.connections.discard(self.conn)
+        self.server.forget(self)
         if self.authenticated:
             log.info(
                 "disconnect peer=%s user=%s key=%s duration=%.1fs",
@@ -428,9 +481,10 @@ class _Connection(asyncssh.SSHServer):
         if self.server.config.allow_anyone:
             # An explicit opt-in for public, read-only logs: no authentication at all, so a
             # reader with no key (or an unlisted one) gets in. Returning False means "no
-            # auth required" to asyncssh.
+            # auth required" to asyncssh (True when the server is full: the disconnect
+            # comes first).
             self._authenticated()
-            return False
+            return not self.authenticated
         return True
 
     def public_key_auth_supported(self) -> bool:
@@ -451,6 +505,14 @@ class _Connection(asyncssh.SSHServer):
             self._authenticated()
 
     def _authenticated(self) -> None:
+        if not self.server.logged_in_now(self):
+            self.refused = SERVER_BUSY
+            log.warning("refused peer=%s reason=connection-limit", self.peer)
+            if self.conn is not None:
+                asyncio.get_running_loop().call_soon(
+                    self.conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, SERVER_BUSY
+                )
+            return
         self.authenticated = True
         log.info("connect peer=%s user=%s key=%s", self.peer, self.user, self.key)
 
