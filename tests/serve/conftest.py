@@ -33,7 +33,11 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture
 def start_server(keys: dict[str, Path]) -> Iterator[Callable[..., ServerThread]]:
-    """Start servers on free ports (``start_server(max_sessions=1, ...)``); all stopped after."""
+    """Start servers on free ports (``start_server(max_sessions=1, ...)``); all stopped after.
+
+    ``command=`` (with ``cwd=``) serves that argv instead of the stand-in or the real TUI on
+    the bundled log.
+    """
     if not Path(SSH).exists():
         pytest.skip("the OpenSSH client (/usr/bin/ssh, Debian's openssh-client) is not installed")
     started: list[ServerThread] = []
@@ -41,7 +45,7 @@ def start_server(keys: dict[str, Path]) -> Iterator[Callable[..., ServerThread]]
 
     def start(app: str = "standin", **options: Any) -> ServerThread:
         options.setdefault("authorized_keys", keys["authorized_keys"])
-        command = app_command([str(BUNDLED)], app)
+        command = options.pop("command", None) or app_command([str(BUNDLED)], app)
         config = SSHServeConfig(command=command, host="127.0.0.1", port=0, **options)
         server = ServerThread(config, host_key).start()
         started.append(server)
