@@ -23,23 +23,47 @@ OPEN_FILES = 256
 # so this only bounds a bug.
 FILE_SIZE = 16 * 2**20
 
-# Runs in the child (python -S -I -c): limits, then optionally take the pty as the
-# controlling terminal (SSH), then become the app. Nothing is imported but the stdlib.
+# Runs in the child (python -S -I -c): the limits given as NAME SOFT HARD triples (see
+# rlimits), then optionally take the pty as the controlling terminal (SSH), then become the
+# app. Nothing is imported but the stdlib.
 TRAMPOLINE = (
     "import os, resource, sys\n"
-    "tty, memory, cpu, files, size = (int(v) for v in sys.argv[1:6])\n"
+    "tty, count = int(sys.argv[1]), int(sys.argv[2])\n"
     "if tty:\n"
     "    import fcntl, termios\n"
     "    fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
-    "if memory > 0:\n"
-    "    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))\n"
-    "if cpu > 0:\n"
-    "    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))\n"
-    "resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))\n"
-    "resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))\n"
-    "resource.setrlimit(resource.RLIMIT_CORE, (0, 0))\n"
-    "os.execvpe(sys.argv[6], sys.argv[6:], os.environ)\n"
+    "triples = sys.argv[3 : 3 + 3 * count]\n"
+    "for i in range(0, len(triples), 3):\n"
+    "    name, soft, hard = triples[i], int(triples[i + 1]), int(triples[i + 2])\n"
+    "    resource.setrlimit(getattr(resource, name), (soft, hard))\n"
+    "command = sys.argv[3 + 3 * count :]\n"
+    "os.execvpe(command[0], command, os.environ)\n"
 )
+
+
+def rlimits(memory: int, cpu: int) -> list[tuple[str, int, int]]:
+    """The limits of one session (memory in bytes, CPU in seconds; 0: no limit of that kind),
+    as (resource name, soft, hard): the one table both ways of starting a session apply."""
+    limits = []
+    if memory > 0:
+        limits.append(("RLIMIT_DATA", memory, memory))
+    if cpu > 0:
+        # The soft limit sends SIGXCPU; the hard one, a little later, SIGKILL.
+        limits.append(("RLIMIT_CPU", cpu, cpu + 5))
+    limits += [
+        ("RLIMIT_NOFILE", OPEN_FILES, OPEN_FILES),
+        ("RLIMIT_FSIZE", FILE_SIZE, FILE_SIZE),
+        ("RLIMIT_CORE", 0, 0),
+    ]
+    return limits
+
+
+def apply_limits(memory: int, cpu: int) -> None:
+    """Set :func:`rlimits` on this process (a session forked from the warm template)."""
+    import resource
+
+    for name, soft, hard in rlimits(memory, cpu):
+        resource.setrlimit(getattr(resource, name), (soft, hard))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +75,7 @@ class SessionLimits:
 
     def argv(self, command: Sequence[str], *, controlling_tty: bool) -> list[str]:
         """The argv that runs ``command`` under these limits."""
+        limits = rlimits(self.memory_mib * 2**20, self.cpu_seconds)
         return [
             sys.executable,
             "-S",
@@ -58,9 +83,7 @@ class SessionLimits:
             "-c",
             TRAMPOLINE,
             "1" if controlling_tty else "0",
-            str(self.memory_mib * 2**20),
-            str(self.cpu_seconds),
-            str(OPEN_FILES),
-            str(FILE_SIZE),
+            str(len(limits)),
+            *(str(item) for triple in limits for item in triple),
             *command,
         ]
