@@ -52,7 +52,7 @@ Connecticut, 2015-2021).
 """
 
 
-def _tui_parser() -> argparse.ArgumentParser:
+def tui_parser() -> argparse.ArgumentParser:
     commands = "\n".join(f"  {name:<10} {text}" for name, (_, text) in SUBCOMMANDS.items())
     parser = argparse.ArgumentParser(
         prog="watchline",
@@ -165,7 +165,7 @@ def _main(argv: Sequence[str] | None) -> int:
             module, parser = _command_parser(name)
             args = parser.parse_args(args_list[1:])
             return int(module.run(args) or 0)
-        args = _tui_parser().parse_args(args_list)
+        args = tui_parser().parse_args(args_list)
         from tui.commands import browse
 
         return int(browse.run(args) or 0)

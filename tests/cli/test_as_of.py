@@ -1,6 +1,6 @@
 """One ``--as-of``: `list`, `pledges`, `serve` and the TUI read it alike (tui.model.asof).
 
-The TUI's arguments are parsed without running the app: ``tui.cli._tui_parser``.
+The TUI's arguments are parsed without running the app: ``tui.cli.tui_parser``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tui.cli import _command_parser, _tui_parser, main
+from tui.cli import _command_parser, tui_parser, main
 from tui.model.asof import AS_OF_HELP
 
 # The parsers that judge pledges at --as-of, by the command line that reaches them.
@@ -20,7 +20,7 @@ PARSERS = ["watchline", "list", "pledges", "serve ssh", "serve web"]
 
 def parser_for(command: str) -> argparse.ArgumentParser:
     if command == "watchline":
-        return _tui_parser()
+        return tui_parser()
     name, *kind = command.split()
     parser = _command_parser(name)[1]
     if kind:

@@ -60,7 +60,8 @@ class ServerThread:
 
     def start(self) -> ServerThread:
         self.thread.start()
-        self.run(self.server.start())
+        # A warm template imports the app and loads the log before the server listens.
+        self.run(self.server.start(), timeout=90)
         return self
 
     @property
@@ -74,6 +75,9 @@ class ServerThread:
         return self.run(pids())
 
     def stop(self) -> None:
+        """Stop the server (a test may, before the fixture does)."""
+        if self.loop.is_closed():
+            return
         self.run(self.server.close())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)

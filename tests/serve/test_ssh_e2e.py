@@ -17,8 +17,8 @@ import asyncssh
 import pyte
 import pytest
 
-from tests.serve.harness import BUNDLED, timeline_markers
 from tests.serve.harness import ssh_argv as ssh
+from tests.serve.harness import timeline_markers
 from tui.serve.ssh import NEEDS_TERMINAL, NO_COMMANDS, SERVER_BUSY, SHUTTING_DOWN
 
 pytestmark = pytest.mark.e2e
@@ -380,43 +380,3 @@ def test_a_flood_of_silent_connections_cannot_keep_a_reader_out(start_server, te
 
 async def _pending_count(server) -> int:
     return len(server.pending_logins)
-
-
-def proc_limits(pid: int) -> dict[str, str]:
-    """The soft limit of each resource in /proc/PID/limits, by its name there."""
-    lines = Path(f"/proc/{pid}/limits").read_text().splitlines()[1:]
-    return {line[:26].strip(): line[26:47].strip() for line in lines}
-
-
-def test_a_session_runs_limited_in_the_served_folder_and_names_the_log_relatively(
-    start_server, terminals, keys, tmp_path
-):
-    from tui.serve import served_command, served_root
-    from tui.serve.limits import SessionLimits
-
-    folder = tmp_path / "srv" / "newsroom"
-    folder.mkdir(parents=True)
-    log = folder / "ct-bodycams.yaml"
-    log.write_bytes(BUNDLED.read_bytes())
-    root, relative = served_root([str(log)])
-    server = start_server(
-        command=served_command(relative),
-        cwd=root,
-        limits=SessionLimits(memory_mib=700, cpu_seconds=900),
-    )
-    reader = terminals(ssh(server.port, keys["reader"], "-tt"))
-    assert shows_timeline(reader)
-    [pid] = server.session_pids()
-    assert Path(f"/proc/{pid}/cwd").resolve() == folder.resolve()
-    assert proc_environ(pid)["PYTHONDONTWRITEBYTECODE"] == "1"
-    limits = proc_limits(pid)
-    assert limits["Max data size"] == str(700 * 2**20)
-    assert limits["Max cpu time"] == "900"
-    assert limits["Max open files"] == "256"
-    assert limits["Max core file size"] == "0"
-    reader.send("\r")  # the first event's details; where it stands in the log ends them
-    assert reader.wait_for(lambda t: "esc Close" in t.text, 10), reader.text
-    reader.send("\x1b[F")  # end
-    assert reader.wait_for(lambda t: "ct-bodycams.yaml:" in t.flat, 10), reader.text
-    assert str(tmp_path) not in reader.flat
-    assert "srv/newsroom" not in reader.flat

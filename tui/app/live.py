@@ -58,6 +58,11 @@ __all__ = [
 DEBOUNCE_MS = 150
 # The polling fallback's period: a second is quick enough for a person, cheap for a disk.
 POLL_SECONDS = 1.0
+# How often watchfiles' thread wakes to look for changes and for the stop flag. A served
+# session (WATCHLINE_SERVED=1) wakes 4 times a second rather than 20: at 100 idle readers
+# the 20 wakeups took about 5% of a core (measured), and a reader does not miss 200 ms.
+STEP_MS = 50
+SERVED_STEP_MS = 250
 LOG_SUFFIXES = (".yaml", ".yml")
 
 
@@ -241,6 +246,8 @@ class FileWatcher:
         self._poll = polling_forced() if poll is None else poll
         self._debounce_ms = debounce_ms
         self._poll_seconds = poll_seconds
+        served = os.environ.get("WATCHLINE_SERVED") == "1"
+        self._step_ms = SERVED_STEP_MS if served else STEP_MS
         # Checked by watchfiles' Rust thread every step: set it and the thread returns.
         self._stop = _StopFlag(alive)
         self.mode = "poll" if self._poll else "notify"
@@ -277,7 +284,7 @@ class FileWatcher:
             *directories,
             watch_filter=None,
             debounce=self._debounce_ms,
-            step=50,
+            step=self._step_ms,
             stop_event=self._stop,
             recursive=False,
         ):

@@ -147,6 +147,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     _add_session_arguments(ssh, max_sessions=20)
     ssh.add_argument(
+        "--no-template",
+        action="store_true",
+        help="start each session as a process of its own instead of forking it from a warm "
+        "template that has loaded the log once (slower first frames, more memory)",
+    )
+    ssh.add_argument(
         "--connections-per-minute",
         type=_positive_int,
         default=10,
@@ -210,7 +216,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen server until it is stopped (SIGTERM or ctrl+c)."""
-    from tui.serve import resolve_log_paths, served_command, served_root
+    from tui.serve import resolve_log_paths, served_args, served_root, watchline_argv
 
     try:
         paths = resolve_log_paths(args.paths)
@@ -218,10 +224,11 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"no such file or folder: {shown_name(error.args[0])}") from None
     _warn_about_problems(paths)
     root, relative = served_root(paths)
-    command = served_command(relative, as_of=args.as_of, query=args.filter)
+    session_args = served_args(relative, as_of=args.as_of, query=args.filter)
+    command = watchline_argv(session_args)
     limits = SessionLimits(memory_mib=args.session_memory, cpu_seconds=args.session_cpu)
     if args.kind == "ssh":
-        return _run_ssh(args, command, root, limits)
+        return _run_ssh(args, session_args, root, limits)
     return _run_web(args, command, root, limits)
 
 
@@ -246,10 +253,12 @@ def _warn_about_problems(paths: list[str]) -> None:
     )
 
 
-def _run_ssh(args: argparse.Namespace, command: list[str], root: str, limits: SessionLimits) -> int:
+def _run_ssh(
+    args: argparse.Namespace, session_args: list[str], root: str, limits: SessionLimits
+) -> int:
     import asyncssh
 
-    from tui.serve import ssh
+    from tui.serve import ssh, watchline_argv
 
     if args.allow_anyone and args.authorized_keys:
         raise CommandError("--allow-anyone and --authorized-keys contradict each other; give one")
@@ -259,7 +268,7 @@ def _run_ssh(args: argparse.Namespace, command: list[str], root: str, limits: Se
             "or --allow-anyone for a public, read-only log"
         )
     config = ssh.SSHServeConfig(
-        command=command,
+        command=watchline_argv(session_args),
         cwd=root,
         limits=limits,
         host=args.host,
@@ -273,6 +282,7 @@ def _run_ssh(args: argparse.Namespace, command: list[str], root: str, limits: Se
         login_timeout=args.login_timeout,
         max_pending_logins=args.max_logins,
         pending_logins_per_address=args.logins_per_address,
+        template_args=None if args.no_template else session_args,
     )
     ssh.configure_logging()
     authorized = None

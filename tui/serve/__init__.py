@@ -67,16 +67,28 @@ def served_root(paths: Sequence[str]) -> tuple[str, list[str]]:
     return root, [os.path.relpath(path, root) for path in paths]
 
 
+def served_args(
+    paths: Sequence[str], *, as_of: str | None = None, query: str | None = None
+) -> list[str]:
+    """watchline's arguments for one served session: the TUI, read-only, on ``paths``."""
+    args = [*paths, "--read-only"]
+    if as_of:
+        args += ["--as-of", as_of]
+    if query:
+        args += ["--filter", query]
+    return args
+
+
 def served_command(
     paths: Sequence[str], *, as_of: str | None = None, query: str | None = None
 ) -> list[str]:
-    """The argv of one served watchline session: the TUI, read-only, on ``paths``."""
-    argv = [sys.executable, "-m", "tui", *paths, "--read-only"]
-    if as_of:
-        argv += ["--as-of", as_of]
-    if query:
-        argv += ["--filter", query]
-    return argv
+    """The argv of one served watchline session (:func:`served_args` run by this Python)."""
+    return watchline_argv(served_args(paths, as_of=as_of, query=query))
+
+
+def watchline_argv(args: Sequence[str]) -> list[str]:
+    """``watchline ARGS`` as this Python runs it (the same code as the server)."""
+    return [sys.executable, "-m", "tui", *args]
 
 
 def client_environment(client_env: Mapping[str, str]) -> dict[str, str]:

@@ -39,6 +39,7 @@ import asyncssh
 
 from tui.model.text import one_line
 from tui.serve import served_environment
+from tui.serve.forking import ForkedSession, TemplateError, TemplateProcess
 from tui.serve.limits import SessionLimits
 
 log = logging.getLogger("watchline.serve")
@@ -118,6 +119,10 @@ class SSHServeConfig:
     # beyond the session limit gets in far enough to be told so plainly); one more is
     # told the server is busy. Connections still logging in are not counted here.
     max_connections: int | None = None
+    # watchline's own arguments (e.g. ["ct-bodycams.yaml", "--read-only"]) for a warm
+    # template that sessions are forked from (tui/serve/template.py); None starts each
+    # session as a process of its own running ``command``.
+    template_args: list[str] | None = None
 
     @property
     def connection_limit(self) -> int:
@@ -314,6 +319,8 @@ class WatchlineSSHServer:
         self.logged_in: set[_Connection] = set()
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._cleanups: set[asyncio.Task[None]] = set()
+        self.template: TemplateProcess | None = None
+        self._template_home: str | None = None
 
     @property
     def port(self) -> int:
@@ -322,7 +329,9 @@ class WatchlineSSHServer:
         return self._acceptor.get_port()
 
     async def start(self) -> None:
-        """Listen on ``config.host:config.port``."""
+        """Start the warm template (if configured), then listen on ``config.host:config.port``."""
+        if self.config.template_args is not None:
+            await self._start_template(self.config.template_args)
         self._acceptor = await asyncssh.listen(
             self.config.host,
             self.config.port,
@@ -345,6 +354,24 @@ class WatchlineSSHServer:
             keepalive_count_max=3,
             config=None,
         )
+
+    async def _start_template(self, args: list[str]) -> None:
+        # The template's home (its cache of the parsed log lives there) is its own, like a
+        # session's; it goes when the server stops.
+        self._template_home = tempfile.mkdtemp(prefix="watchline-template-home-")
+        template = TemplateProcess(
+            args,
+            cwd=self.config.cwd,
+            env=served_environment(home=self._template_home),
+            limits=self.config.limits,
+        )
+        try:
+            await template.start()
+        except (TemplateError, OSError) as error:
+            log.warning("no session template (%s): each session starts on its own", error)
+            return
+        self.template = template
+        log.info("session template ready pid=%d", template.pid)
 
     def admit_login(self, connection: _Connection) -> bool:
         """Count a new connection against the pre-auth pool; False to drop it at once.
@@ -408,6 +435,12 @@ class WatchlineSSHServer:
                 await asyncio.wait_for(conn.wait_closed(), 2.0)
         if self._acceptor is not None:
             await self._acceptor.wait_closed()
+        if self.template is not None:
+            await self.template.close()
+            self.template = None
+        if self._template_home is not None:
+            shutil.rmtree(self._template_home, ignore_errors=True)
+            self._template_home = None
 
 
 class _Connection(asyncssh.SSHServer):
@@ -544,7 +577,7 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
         self.term_type: str | None = None
         self.size = (80, 24, 0, 0)
         self.refusal: str | None = None
-        self.process: asyncio.subprocess.Process | None = None
+        self.process: asyncio.subprocess.Process | ForkedSession | None = None
         self.master: int | None = None
         self.started = time.monotonic()
         self.last_input = time.monotonic()
@@ -644,18 +677,8 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
         # Each session gets an empty home of its own (mode 700), removed when it ends.
         self.home = tempfile.mkdtemp(prefix="watchline-session-")
         child_env = served_environment(env, home=self.home)
-        config = self.server.config
-        argv = config.limits.argv(config.command, controlling_tty=True)
         try:
-            self.process = await asyncio.create_subprocess_exec(
-                *argv,
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env=child_env,
-                cwd=config.cwd,
-                start_new_session=True,
-            )
+            self.process = await self._start_app(slave, child_env)
         except OSError as error:
             os.close(master)
             self._remove_home()
@@ -705,6 +728,28 @@ class TimelineSession(asyncssh.SSHServerSession[bytes]):
         if self.chan is not None:
             with contextlib.suppress(OSError, asyncssh.Error):
                 self.chan.exit(status if status >= 0 else 128 - status)
+
+    async def _start_app(
+        self, slave: int, child_env: dict[str, str]
+    ) -> asyncio.subprocess.Process | ForkedSession:
+        """The session's app on ``slave``: forked from the warm template when there is one
+        (no import, no parse), else a process of its own under the session limits."""
+        template = self.server.template
+        if template is not None:
+            try:
+                return await template.spawn(slave, child_env)
+            except TemplateError as error:
+                log.warning("session template failed (%s): starting the session on its own", error)
+        config = self.server.config
+        return await asyncio.create_subprocess_exec(
+            *config.limits.argv(config.command, controlling_tty=True),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=child_env,
+            cwd=config.cwd,
+            start_new_session=True,
+        )
 
     async def end(self, message: str | None) -> None:
         """End this session from the server side: stop the app, say why, close the channel."""
