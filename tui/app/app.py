@@ -224,7 +224,7 @@ class WatchlineApp(App[None]):
         if collection is None:
             self.call_from_thread(self._loaded, None, None, loaded.problems)
             return
-        labels = loaded.labels or event_labels(collection)
+        labels = event_labels(collection)
         if self._initial_query.strip():
             # A --filter must hold before the user sees a list: wait for the indexes.
             engine = loaded.wait_for_engine(self.as_of)

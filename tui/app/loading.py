@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tui.app.widgets.timeline import EventLabels
     from tui.model.history.loading import LogRevision
     from tui.model.log import Collection
     from tui.model.query import QueryEngine
@@ -36,9 +35,6 @@ class LoadedLog:
     problems: list[str]
     engine: QueryEngine | None
     engine_future: Future[QueryEngine] | None = None
-    # The timeline's labels of the events, when made ahead: the warm template of served
-    # sessions makes them once for all its sessions.
-    labels: EventLabels | None = None
     # Set once the events are on screen (or the engine is waited for): indexing holds the
     # GIL for seconds, and started at once it would halve the speed of the first frame.
     drawn: threading.Event = field(default_factory=threading.Event)

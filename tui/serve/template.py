@@ -93,12 +93,6 @@ class WarmLog:
         gc.unfreeze()
         gc.collect()
         loaded = load_log(self.paths, day)
-        if loaded.collection is not None:
-            from tui.app.widgets.timeline import event_labels
-
-            # Made once here, not in every session: a session making them wrote to (and so
-            # copied) 14 MB of the shared pages of a 10k-event log (measured).
-            loaded.labels = event_labels(loaded.collection)
         self.loaded = loaded
         self.as_of, self._stamp = day, stamp
         self.settle()
@@ -132,7 +126,7 @@ class WarmLog:
         """Run the app once, headless, before any session: what every session would fill
         for itself (Textual's and Rich's caches of styles, widths and layouts) is filled here
         once and shared. A session then starts sooner and copies less (on a 10k-event log,
-        27 MB of private pages instead of 31, measured)."""
+        27 MB of private pages instead of 31, measured when labels were made eagerly)."""
         import asyncio
 
         app = self._app(watch=False)
