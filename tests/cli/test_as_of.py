@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tui.cli import _command_parser, tui_parser, main
+from tui.cli import _command_parser, main, tui_parser
 from tui.model.asof import AS_OF_HELP
 
 # The parsers that judge pledges at --as-of, by the command line that reaches them.
