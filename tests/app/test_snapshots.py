@@ -45,6 +45,10 @@ def test_facets_timeline_and_detail_at_160x50(snap_compare) -> None:  # type: ig
     assert snap_compare(make_app(), terminal_size=(160, 50), press=["G", "k"], run_before=steady)
 
 
+def test_facets_timeline_and_detail_at_200x60(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=(200, 60), press=["j", "j"], run_before=steady)
+
+
 def test_timeline_and_detail_at_100x30_with_a_query(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app("agency:bpd"), terminal_size=(100, 30), run_before=steady)
 
