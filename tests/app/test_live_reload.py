@@ -17,9 +17,9 @@ from textual.pilot import Pilot
 
 from tests.app.conftest import AS_OF
 from tui.app.app import WatchlineApp
-from tui.app.live import FileWatcher, file_hashes
 from tui.app.widgets.detail import DetailPane
 from tui.app.widgets.problems_panel import ProblemsPanel
+from tui.model.watching import FileWatcher, file_hashes
 
 pytestmark = pytest.mark.anyio
 
