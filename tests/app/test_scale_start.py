@@ -2,7 +2,7 @@
 
 The app draws the events as soon as they are read and runs the query once the engine's
 indexes arrive (see ``WatchlineApp._engine_ready``); the timeline's rows are cut into
-runs under one heading (``_build_rows``), checked here against a plain per-event loop.
+runs under one heading (``row_layout``), checked here against a plain per-event loop.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from textual.widgets import Static
 from tests.app.conftest import AS_OF, sample_collection
 from tui.app.app import WatchlineApp
 from tui.app.loading import LoadedLog
+from tui.app.rows import group_starts, row_layout
 from tui.app.widgets import density
 from tui.app.widgets.density import DensityStrip
 from tui.app.widgets.facets import FacetPanel
-from tui.app.widgets.timeline import _build_rows, group_starts
 from tui.model.log import Collection
 from tui.model.query import QueryEngine
 
@@ -138,7 +138,7 @@ group_values = st.builds(
 def test_rows_cut_into_runs_match_a_per_event_build(groups: list[int], data: st.DataObject) -> None:
     groups.sort(key=lambda group: group // 13)  # events come in year order
     shown = sorted(data.draw(st.sets(st.integers(0, max(len(groups) - 1, 0)))) if groups else [])
-    layout = _build_rows(sample_collection(), shown, groups, group_starts(groups))
+    layout = row_layout(sample_collection(), shown, groups, group_starts(groups))
     rows, event_rows = reference_rows(shown, groups)
     assert layout.rows == rows
     assert layout.event_rows == event_rows

@@ -9,15 +9,8 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 
 from tests.app.conftest import sample_collection
-from tui.app.widgets.timeline import (
-    CURSOR_MARK,
-    ROW_EVENT,
-    ROW_MONTH,
-    ROW_YEAR,
-    Timeline,
-    build_rows,
-    event_labels,
-)
+from tui.app.rows import ROW_EVENT, ROW_MONTH, ROW_YEAR, build_rows, event_labels
+from tui.app.widgets.timeline import CURSOR_MARK, Timeline
 from tui.model.log import Collection
 
 # Pilot tests are coroutines: anyio's pytest plugin runs them on asyncio.

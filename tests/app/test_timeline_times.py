@@ -7,7 +7,8 @@ import pytest
 from textual.app import App, ComposeResult
 
 from tests.app.conftest import make_event
-from tui.app.widgets.timeline import ROW_EVENT, ROW_MONTH, Timeline, build_rows, event_labels
+from tui.app.rows import ROW_EVENT, ROW_MONTH, build_rows, event_labels
+from tui.app.widgets.timeline import Timeline
 from tui.model.log import Collection
 
 pytestmark = pytest.mark.anyio

@@ -151,7 +151,7 @@ def test_the_whole_database_imports_in_seconds_and_loads_clean(
     assert titles["wapo-2563"] == "Jayson Negron, 15, killed by police in Bridgeport, CT"
 
     # Readable, namespaced ids; the timeline's short name from the one rule.
-    from tui.app.widgets.timeline import event_labels
+    from tui.app.rows import event_labels
     from tui.model.load import load_paths
 
     negron = next(e for e in collection.events if e.id == "wapo-2563")

@@ -27,12 +27,13 @@ from textual.worker import Worker, WorkerState
 from tui.app.live import LiveLog, keep_place
 from tui.app.loading import LOAD_PROGRESS, LoadedLog, read_log
 from tui.app.overlays import DetailOverlay, FacetsOverlay, JumpToDateScreen, ProblemsScreen
+from tui.app.rows import EventLabels, event_labels
 from tui.app.settings import remember_theme, saved_theme
 from tui.app.widgets.density import DensityStrip
 from tui.app.widgets.detail import DetailPane
 from tui.app.widgets.facets import FacetPanel
 from tui.app.widgets.query_bar import QueryBar
-from tui.app.widgets.timeline import EventLabels, Timeline, event_labels
+from tui.app.widgets.timeline import Timeline
 from tui.model.links.remembered import LinkResult, read_results
 from tui.model.log import Collection
 from tui.model.query import Query, QueryEngine, QueryError, parse_query

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from tui.app.rows import EventLabels, event_labels
 from tui.app.widgets.problems_panel import ProblemsPanel
-from tui.app.widgets.timeline import EventLabels, Timeline, event_labels
+from tui.app.widgets.timeline import Timeline
 from tui.model.changes import ChangeSummary, diff_collections
 from tui.model.log import Collection, Event
 from tui.model.text import one_line, shown_name
