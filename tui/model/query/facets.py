@@ -23,7 +23,7 @@ from tui.model.query.language import (
 from tui.model.query.language import (
     toggle_term as toggle_query_term,
 )
-from tui.model.query.table import FACETS, SINCE_FACET
+from tui.model.query.table import BY_NAME, FACETS, SINCE_FACET
 from tui.model.search_text import (
     fold,
 )
@@ -137,25 +137,12 @@ def _flags(self: QueryEngine, bits: int) -> bytes:
 
 
 def label(self: QueryEngine, facet: str, value_id: str) -> str:
-    """The human label of a facet value (a name, a label, a year); untrusted text."""
-    c = self.collection
-    if facet == "agency":
-        agency = c.agencies.get(value_id)
-        return agency.name if agency else value_id
-    if facet == "person":
-        person = c.people.get(value_id)
-        return person.name if person else value_id
-    if facet == "topic":
-        topic = c.topics.get(value_id)
-        return topic.label if topic else value_id
-    if facet == "kind":
-        kind = c.kinds.get(value_id)
-        return kind.label if kind else value_id
-    if facet == "status":
-        return STATUS_LABELS.get(value_id, value_id)
-    if facet == SINCE_FACET:
-        return SINCE_LABELS.get(value_id, value_id)
-    return value_id
+    """The human label of a facet value (a name, a label, a year); untrusted text.
+
+    The facet table says how (:data:`~tui.model.query.table.FACET_TABLE`); a value of no
+    facet in it is its own label."""
+    spec = BY_NAME.get(facet)
+    return value_id if spec is None else spec.label(self.collection, value_id)
 
 
 def active_ids(self: QueryEngine, query: Query | str, field_name: str) -> set[str]:

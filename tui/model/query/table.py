@@ -1,8 +1,9 @@
 """The facets, declared once: what the engine indexes, the facet panel lists, the palette
 offers and the help names.
 
-Each facet has a name (the query field it toggles), the heading people see, and how an
-event's values are found. ``status`` and ``since`` have no values of their own: the engine
+Each facet has a name (the query field it toggles), the heading people see, how an
+event's values are found, and how a value is labelled (a name from the log's registries,
+a fixed word, or the value itself). ``status`` and ``since`` have no values of their own: the engine
 judges a pledge's status at its as-of date, and ``since`` comes from ``--since REV``.
 """
 
@@ -12,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from tui.model.log import Event
+from tui.model.log import Collection, Event
+from tui.model.query.language import SINCE_LABELS, STATUS_LABELS
 from tui.model.search_text import event_agency_ids, event_person_ids
 
 
@@ -34,25 +36,47 @@ def _kind(event: Event) -> tuple[str, ...]:
     return (event.kind,)
 
 
+def _registry_label(registry: str, attribute: str) -> Callable[[Collection, str], str]:
+    """The label of a value that is an entry of ``registry``: its ``attribute``, else the id
+    (an id the log uses but does not define)."""
+
+    def label(collection: Collection, value_id: str) -> str:
+        entry = getattr(collection, registry).get(value_id)
+        return getattr(entry, attribute) if entry is not None else value_id
+
+    return label
+
+
+def _fixed_label(labels: dict[str, str]) -> Callable[[Collection, str], str]:
+    return lambda collection, value_id: labels.get(value_id, value_id)
+
+
+def _same(collection: Collection, value_id: str) -> str:
+    return value_id  # a year is its own label
+
+
 @dataclass(frozen=True, slots=True)
 class FacetSpec:
-    """One facet: its query field, its heading, and an event's values (None: computed)."""
+    """One facet: its query field, its heading, an event's values (None: computed), and
+    the label people see for one of its values (untrusted text from the log)."""
 
     name: str
     heading: str
     values: Callable[[Event], tuple[str, ...]] | None
+    label: Callable[[Collection, str], str]
 
 
 # In the order the facet panel shows them. "since" shows only with --since REV.
 FACET_TABLE: tuple[FacetSpec, ...] = (
-    FacetSpec("since", "Changed since", None),
-    FacetSpec("agency", "Agency", event_agency_ids),
-    FacetSpec("topic", "Topic", _topics),
-    FacetSpec("kind", "Kind", _kind),
-    FacetSpec("person", "Person", event_person_ids),
-    FacetSpec("year", "Year", timeline_year),
-    FacetSpec("status", "Pledge status", None),
+    FacetSpec("since", "Changed since", None, _fixed_label(SINCE_LABELS)),
+    FacetSpec("agency", "Agency", event_agency_ids, _registry_label("agencies", "name")),
+    FacetSpec("topic", "Topic", _topics, _registry_label("topics", "label")),
+    FacetSpec("kind", "Kind", _kind, _registry_label("kinds", "label")),
+    FacetSpec("person", "Person", event_person_ids, _registry_label("people", "name")),
+    FacetSpec("year", "Year", timeline_year, _same),
+    FacetSpec("status", "Pledge status", None, _fixed_label(STATUS_LABELS)),
 )
+BY_NAME: dict[str, FacetSpec] = {spec.name: spec for spec in FACET_TABLE}
 SINCE_FACET = "since"
 # The facets every collection has (since is asked for by name).
 FACETS: tuple[str, ...] = tuple(spec.name for spec in FACET_TABLE if spec.name != SINCE_FACET)
