@@ -228,7 +228,7 @@ def edtf_date(rng: random.Random, year: int) -> str:
     return f"{year}-{month:02d}/.."
 
 
-def generate(n: int, seed: int) -> str:
+def generate(n: int, seed: int, id_prefix: str = "") -> str:
     rng = random.Random(seed)
     n_agencies = max(20, min(800, n // 100))
     n_people = max(40, min(5000, n // 20))
@@ -286,7 +286,7 @@ def generate(n: int, seed: int) -> str:
     out.append("events:")
     ids: list[str] = []
     for i in range(n):
-        event_id = f"e{i:06d}"
+        event_id = f"{id_prefix}e{i:06d}"
         kind = rng.choices(KINDS, KIND_WEIGHTS)[0]
         year = rng.randint(2015, 2025)
         own_agencies = rng.sample(agencies, rng.choice((1, 1, 1, 2, 3)))
@@ -367,10 +367,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, help="number of events")
     parser.add_argument("seed", type=int, help="random seed (same seed, same file)")
     parser.add_argument("out", type=Path, help="where to write the YAML log")
+    parser.add_argument(
+        "--id-prefix",
+        default="",
+        help="put this before every event id: files made with one seed and different"
+        " prefixes share their registries and load together as one log (a folder of them)",
+    )
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be at least 1")
-    args.out.write_text(generate(args.n, args.seed), encoding="utf-8")
+    args.out.write_text(generate(args.n, args.seed, args.id_prefix), encoding="utf-8")
     print(
         f"wrote {args.n} events to {args.out} ({args.out.stat().st_size:,} bytes)", file=sys.stderr
     )

@@ -17,7 +17,8 @@ terminal emulator (pyte), exactly as a user's terminal would draw it:
 Each time is also a multiple of the floor (the smallest Textual app, a Static and a
 Footer) measured in the same run, so a busy machine and a quiet one compare. The naive
 design (every event in an OptionList, benchmarks/naive_app.py) runs beside watchline.
-``--quick`` skips the 100k-event log (a smoke test of the harness).
+``--quick`` skips the 100k-event log (a smoke test of the harness); ``--million`` adds
+1M events as a folder of ten 100k files (cold and warm first frame, peak RSS).
 """
 
 from __future__ import annotations
@@ -278,6 +279,29 @@ def generate(count: int, out: Path) -> Path:
     return out
 
 
+def generate_folder(files: int, per_file: int, out: Path) -> Path:
+    """``files`` logs of ``per_file`` events in one folder: one seed (so the registries are
+    the same in each) and an id prefix per file, loaded together as one log."""
+    out.mkdir(parents=True, exist_ok=True)
+    for number in range(files):
+        path = out / f"part-{number:02d}.yaml"
+        if not path.exists():
+            subprocess.run(
+                [
+                    PYTHON,
+                    str(HERE / "generate.py"),
+                    str(per_file),
+                    "1",
+                    str(path),
+                    "--id-prefix",
+                    f"p{number}-",
+                ],
+                check=True,
+                capture_output=True,
+            )
+    return out
+
+
 def main() -> int:
     """Run every measurement and print (and with --out, write) the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -285,6 +309,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="write the table here (Markdown)")
     parser.add_argument("--logs", type=Path, help="folder for generated logs (kept)")
     parser.add_argument("--repeat", type=int, default=3, help="first frames: median of N")
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="also 1M events (a folder of ten 100k files): cold and warm first frame, RSS",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="watchline-bench-"))
@@ -394,6 +423,25 @@ def _measure(args: argparse.Namespace, work: Path) -> int:
         for who, figures in (("watchline", ours), ("naive", theirs)):
             notes.extend(f"{name} {who}: {note}" for note in figures.notes)
 
+    million: tuple[Figures, Figures] | None = None
+    if args.million:
+        print("1M ...", file=sys.stderr)
+        folder = generate_folder(10, 100_000, logs_dir / "million")
+        found = title_matcher(folder / "part-00.yaml")  # every part has the same titles
+        cache = work / "cache-1m"
+        cold_1m = run_app(
+            [*watchline, str(folder)], environment(cache, config), found, False, "", []
+        )
+        warm_1m = run_app(
+            [*watchline, str(folder)], environment(cache, config), found, False, "", []
+        )
+        million = (cold_1m, warm_1m)
+        shown = ", progress bar shown" if cold_1m.progress_seen else ""
+        add(
+            f"1M events (ten files), first frame, cold (no cache{shown})", cold_1m.first_frame, None
+        )
+        add("1M events (ten files), first frame, warm (cache)", warm_1m.first_frame, None)
+
     table = [
         "| measure | watchline | ratio to floor | naive (OptionList) | ratio to floor |",
         "|---|---:|---:|---:|---:|",
@@ -420,6 +468,11 @@ def _measure(args: argparse.Namespace, work: Path) -> int:
             f"{fmt(theirs.page_bytes, 'B')} | |",
             f"| {name}: peak RSS | {fmt(ours.rss_mb, 'MiB')} | | {fmt(theirs.rss_mb, 'MiB')} | |",
         ]
+    if million is not None:
+        table.append(
+            f"| 1M: peak RSS (cold / warm) | {fmt(million[0].rss_mb, 'MiB')} / "
+            f"{fmt(million[1].rss_mb, 'MiB')} | | - | |"
+        )
     load = os.getloadavg()
     footer = [f"- Load average at the end: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}"]
     footer += [f"- Note: {note}" for note in notes]
