@@ -35,3 +35,57 @@ def test_the_same_seed_gives_the_same_bytes(tmp_path: Path) -> None:
             capture_output=True,
         )
     assert outs[0].read_bytes() == outs[1].read_bytes()
+
+
+def test_files_with_id_prefixes_load_together_as_one_log(tmp_path: Path) -> None:
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for number in range(3):
+        subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "benchmarks" / "generate.py"),
+                "120",
+                "4",
+                str(folder / f"part-{number}.yaml"),
+                "--id-prefix",
+                f"p{number}-",
+            ],
+            check=True,
+            capture_output=True,
+        )
+    result = load_paths([folder])
+    assert result.problems == []
+    assert result.collection is not None
+    assert len(result.collection.events) == 360
+    assert {e.id.split("-")[0] for e in result.collection.events} == {"p0", "p1", "p2"}
+
+
+def test_the_store_prototypes_agree_on_what_they_count(tmp_path: Path) -> None:
+    log = tmp_path / "generated.yaml"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "generate.py"), "300", "3", str(log)],
+        check=True,
+        capture_output=True,
+    )
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "store_proto.py"),
+            str(log),
+            "--scale",
+            "1",
+            "--work",
+            str(tmp_path / "stores"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "WATCHLINE_CACHE": "0", "PATH": "/usr/bin:/bin"},
+    )
+    rows = [line.split("|") for line in out.stdout.splitlines() if line.startswith("| 300 |")]
+    assert [row[2].strip() for row in rows] == ["columnar", "sqlite"]
+    # The facet values and the text hits (in parentheses) are the same in both stores.
+    facet = {row[6].split("(")[1] for row in rows}
+    hits = {row[7].split("(")[1] for row in rows}
+    assert len(facet) == 1 and len(hits) == 1
