@@ -139,12 +139,18 @@ class Session:
         return int(match.group(1)) / 1024 if match else None
 
     def quit(self) -> None:
+        """Ask the app to quit; a busy one (a 1M-event log still writing its cache) is
+        killed, and a child that outlives even that is left to the OS, not a crash of
+        the whole run (the table is printed at the end)."""
         self.child.send(b"q")
         try:
             self.child.expect(pexpect.EOF, timeout=20)
         except pexpect.TIMEOUT:
             self.child.terminate(force=True)
-        self.child.close()
+        try:
+            self.child.close(force=True)
+        except pexpect.ExceptionPexpect:
+            print(f"the app (pid {self.child.pid}) would not stop", file=sys.stderr)
 
 
 # ------------------------------------------------------------------------------ the runs
