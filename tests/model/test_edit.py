@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from tui.model import edit
 from tui.model.edit import (
     ConflictError,
     EditError,
@@ -29,6 +28,7 @@ from tui.model.edit import (
     add_rating,
     file_hash,
     insert_rating,
+    writing,
 )
 from tui.model.edtf import parse_edtf
 from tui.model.load import load_paths
@@ -306,13 +306,13 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(log_copy):
 
 
 def test_a_save_during_the_write_is_not_overwritten(log_copy, monkeypatch):
-    validate = edit._validate_result
+    validate = writing._validate_result
 
     def validate_then_someone_saves(*args, **kwargs):
         validate(*args, **kwargs)
         log_copy.write_text("watchline: 1\ntitle: their version\nevents: []\n", encoding="utf-8")
 
-    monkeypatch.setattr(edit, "_validate_result", validate_then_someone_saves)
+    monkeypatch.setattr(writing, "_validate_result", validate_then_someone_saves)
     with pytest.raises(ConflictError) as caught:
         add_rating(log_copy, "pledge-funding", NewRating("kept", "2020"))
     assert caught.value.exit_code == 1
@@ -472,13 +472,13 @@ def test_a_folder_that_cannot_be_written_is_a_message_not_a_traceback(log_copy, 
 def test_a_folder_load_during_the_write_sees_only_the_log(log_copy, monkeypatch):
     from tui.model.load import expand_paths
 
-    validate = edit._validate_result
+    validate = writing._validate_result
     seen: list[list[str]] = []
 
     def validate_while_a_watcher_reloads(*args, **kwargs):
         seen.append([p.name for p in expand_paths([log_copy.parent])])
         validate(*args, **kwargs)
 
-    monkeypatch.setattr(edit, "_validate_result", validate_while_a_watcher_reloads)
+    monkeypatch.setattr(writing, "_validate_result", validate_while_a_watcher_reloads)
     add_rating(log_copy, "pledge-funding", NewRating("kept", "2020"))
     assert seen == [[log_copy.name]]

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from tui.model.edit import Insertion, _quoted, _scalar
+from tui.model.edit import Insertion
+from tui.model.edit.scalars import quoted, scalar
 
 __all__ = ["SourcePlan", "plan_source_fields"]
 
@@ -48,7 +49,7 @@ def _url_scalar(value: str) -> str:
                 return value
         except YAMLError:
             pass
-    return _quoted(value)
+    return quoted(value)
 
 
 def _indent_of(line: str) -> int:
@@ -111,7 +112,7 @@ def plan_source_fields(text: str, fields: Mapping[str, Mapping[str, str]]) -> So
         new = [
             " " * column
             + f"{name}: "
-            + (_url_scalar(value) if name == "archived" else _scalar(value, date=True))
+            + (_url_scalar(value) if name == "archived" else scalar(value, date=True))
             for name, value in fields[key].items()
         ]
         at = body[-1] + 1
