@@ -21,18 +21,15 @@ from tui.serve import (
     served_root,
 )
 from tui.serve.limits import SessionLimits
-from tui.serve.ssh import (
-    AuthorizedKeys,
+from tui.serve.ssh import SSHServeConfig, WatchlineSSHServer
+from tui.serve.ssh_guards import (
     InputPacer,
     RateLimiter,
-    SSHServeConfig,
-    WatchlineSSHServer,
     clamp_window_size,
-    key_is_exposed,
-    load_or_create_host_key,
     paste_markers,
     split_escape_keys,
 )
+from tui.serve.ssh_keys import AuthorizedKeys, key_is_exposed, load_or_create_host_key
 from tui.serve.web import (
     WebServeConfig,
     clamp_size,

@@ -258,7 +258,7 @@ def _run_ssh(
 ) -> int:
     import asyncssh
 
-    from tui.serve import ssh, watchline_argv
+    from tui.serve import ssh, ssh_keys, watchline_argv
 
     if args.allow_anyone and args.authorized_keys:
         raise CommandError("--allow-anyone and --authorized-keys contradict each other; give one")
@@ -288,7 +288,7 @@ def _run_ssh(
     authorized = None
     if config.authorized_keys is not None:
         try:
-            authorized = ssh.AuthorizedKeys(config.authorized_keys)
+            authorized = ssh_keys.AuthorizedKeys(config.authorized_keys)
         except (OSError, ValueError) as error:
             raise CommandError(
                 f"cannot read authorized keys {shown_name(config.authorized_keys)}: {error}"
@@ -296,13 +296,13 @@ def _run_ssh(
         if authorized.empty:
             ssh.log.warning("%s lists no keys: nobody can log in yet", config.authorized_keys)
     try:
-        host_key, created = ssh.load_or_create_host_key(config.host_key)
+        host_key, created = ssh_keys.load_or_create_host_key(config.host_key)
     except (OSError, asyncssh.KeyImportError) as error:
         raise CommandError(f"cannot use host key {shown_name(config.host_key)}: {error}") from None
     fingerprint = host_key.get_fingerprint("sha256")
     if created:
         ssh.log.info("created host key %s (%s)", config.host_key, fingerprint)
-    elif ssh.key_is_exposed(config.host_key):
+    elif ssh_keys.key_is_exposed(config.host_key):
         ssh.log.warning("host key %s is readable by others; chmod 600 it", config.host_key)
     server = ssh.WatchlineSSHServer(config, host_key, authorized)
 

@@ -1,12 +1,14 @@
 """``watchline serve ssh``: the timeline over SSH for readers who install nothing.
 
-One asyncssh server; per session one pseudo-terminal and one ``watchline --read-only``
-process whose controlling terminal is that pty. The child must call ``setsid()`` and take
-the pty as its controlling terminal (``TIOCSCTTY``), or the kernel never sends it SIGWINCH
-and window changes are silently lost (measured). A short Python trampoline
-(:mod:`tui.serve.limits`) does that, sets the session's resource limits and then execs the
-real command, so no ``preexec_fn`` runs in a forked copy of this server (asyncio's child
-watcher runs threads).
+One asyncssh server; per session one pseudo-terminal and one read-only watchline whose
+controlling terminal is that pty, forked from the warm template (:mod:`tui.serve.template`)
+or, without one, its own process. The child must call ``setsid()`` and take the pty as its
+controlling terminal (``TIOCSCTTY``), or the kernel never sends it SIGWINCH and window
+changes are silently lost (measured). A forked session does that itself; an own process
+gets a short Python trampoline (:mod:`tui.serve.limits`) that does it, sets the session's
+resource limits and then execs the real command, so no ``preexec_fn`` runs in a forked
+copy of this server (asyncio's child watcher runs threads). What a client may send is
+bounded in :mod:`tui.serve.ssh_guards`.
 
 What a client can do is deliberately small: authenticate with a listed key (or, with
 ``--allow-anyone``, not at all), open a session with a pty, type and resize. There is no
@@ -24,7 +26,6 @@ import logging
 import os
 import shutil
 import signal
-import stat
 import struct
 import sys
 import tempfile
@@ -41,11 +42,19 @@ from tui.model.text import one_line
 from tui.serve import served_environment
 from tui.serve.forking import ForkedSession, TemplateError, TemplateProcess
 from tui.serve.limits import SessionLimits
+from tui.serve.ssh_guards import (
+    ESCAPE_GAP,
+    INPUT_PENDING_LIMIT,
+    InputPacer,
+    RateLimiter,
+    clamp_window_size,
+    paste_markers,
+    split_escape_keys,
+)
+from tui.serve.ssh_keys import AuthorizedKeys
 
 log = logging.getLogger("watchline.serve")
 
-# Makes the pty on fd 0 the controlling terminal of the new session, then becomes the
-# real command. Runs with -S -I (no site import, no user environment): about 20 ms here.
 # What a served session's terminal is put back to when the server ends it (idle, busy,
 # shutdown) and the app had no chance to: main screen, cursor shown, no mouse reporting,
 # no bracketed paste, no focus events, no kitty keyboard protocol, attributes reset.
@@ -65,30 +74,6 @@ _KILL_GRACE = 2.0
 # reading so a slow reader applies back-pressure to the app instead of growing a buffer.
 _READ_CHUNK = 65536
 _WRITE_HIGH_WATER = 256 * 1024
-# A session's input. The app reads its terminal at once and queues every key as an event,
-# faster than it handles them: 10 MiB of `jk` grew a session from 53 MB to 315 MB in 16 s
-# and it stopped answering (measured; it handles about 2000 keys a second on a shared
-# 2-core machine). So input reaches the pty at a bounded rate: a burst (a paste), then a
-# steady rate well above typing, key repeat or mouse motion and below what the app
-# handles. What waits is bounded too: a read from the client that would take it over
-# the bound is discarded, so a flood costs the server nothing and the session answers
-# again a few seconds after it stops.
-INPUT_BURST = 8 * 1024
-INPUT_BYTES_PER_SECOND = 2 * 1024
-INPUT_PENDING_LIMIT = 8 * 1024
-# After a lone escape key is written, the pause before the key that followed it in the
-# same read. Textual reads ESC plus a key within ESCAPE_DELAY (100 ms) as alt+key, and
-# its input thread only looks at the clock after each select(0.1), so an escape is
-# settled 100 to 200 ms after it arrives; 250 ms is past that.
-ESCAPE_GAP = 0.25
-_ESC = 0x1B
-# Bytes after ESC that begin a sequence (CSI, SS3): never split from their ESC.
-_SEQUENCE_STARTS = frozenset(b"[O")
-_PASTE_MARKERS = (b"\x1b[200~", b"\x1b[201~")
-
-# The largest window a session is drawn at (a client may claim 4 billion columns).
-MAX_COLUMNS = 1000
-MAX_ROWS = 500
 
 
 @dataclass
@@ -130,166 +115,6 @@ class SSHServeConfig:
         if self.max_connections is not None:
             return self.max_connections
         return self.max_sessions + 8
-
-
-class RateLimiter:
-    """A token bucket per source address: ``rate`` connections a minute, bursts of ``rate``."""
-
-    def __init__(self, per_minute: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.capacity = max(per_minute, 1.0)
-        self.refill_per_second = per_minute / 60.0
-        self._clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
-
-    def allow(self, address: str) -> bool:
-        """Take a token for ``address``; False when its bucket is empty."""
-        now = self._clock()
-        tokens, last = self._buckets.get(address, (self.capacity, now))
-        tokens = min(self.capacity, tokens + (now - last) * self.refill_per_second)
-        if tokens < 1.0:
-            self._buckets[address] = (tokens, now)
-            return False
-        self._buckets[address] = (tokens - 1.0, now)
-        self._forget_full_buckets(now)
-        return True
-
-    def _forget_full_buckets(self, now: float) -> None:
-        # A bucket that has refilled holds no information: drop it so a scan from many
-        # addresses cannot grow the table without bound.
-        if len(self._buckets) < 1024:
-            return
-        full_after = self.capacity / self.refill_per_second if self.refill_per_second else 0
-        self._buckets = {
-            address: (tokens, last)
-            for address, (tokens, last) in self._buckets.items()
-            if now - last < full_after
-        }
-
-
-class InputPacer:
-    """A token bucket of bytes: how much of a session's input may reach the app now."""
-
-    def __init__(
-        self,
-        burst: int | None = None,
-        per_second: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.burst = INPUT_BURST if burst is None else burst
-        self.per_second = INPUT_BYTES_PER_SECOND if per_second is None else per_second
-        self._clock = clock
-        self._tokens = float(self.burst)
-        self._last = clock()
-
-    def allowance(self) -> int:
-        """The bytes that may be written now."""
-        now = self._clock()
-        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.per_second)
-        self._last = now
-        return int(self._tokens)
-
-    def spend(self, count: int) -> None:
-        self._tokens -= count
-
-    def wait(self, count: int) -> float:
-        """Seconds until some of ``count`` bytes may be written (a twentieth of a second's
-        worth, so held input flows steadily rather than in bursts)."""
-        step = min(count, max(self.per_second / 20, 1.0))
-        return max(step - self._tokens, 1.0) / self.per_second
-
-
-def split_escape_keys(data: bytes) -> list[bytes]:
-    """``data`` cut before and after every lone escape key that has a key after it.
-
-    A lone escape is an ESC not followed by ``[`` or ``O`` (which start the sequences
-    arrows, function keys, mouse reports and pastes are sent as). Written with a pause
-    between the pieces, ``ESC j`` (escape pressed, then j, arriving in one read on a slow
-    link) reaches the app as escape and j, not alt+j. An ESC at the very end is left as
-    it is: the rest of a sequence may be in the next read.
-    """
-    pieces: list[bytes] = []
-    start = 0
-    index = data.find(_ESC)
-    while index != -1 and index + 1 < len(data):
-        if data[index + 1] not in _SEQUENCE_STARTS:
-            if index > start:
-                pieces.append(data[start:index])
-            pieces.append(data[index : index + 1])
-            start = index + 1
-        index = data.find(_ESC, index + 1)
-    if start < len(data):
-        pieces.append(data[start:])
-    return pieces
-
-
-def paste_markers(data: bytes) -> bytes:
-    """The bracketed-paste markers in ``data``, in order: kept when the rest is dropped,
-    so the app is never left inside a paste that never ends."""
-    found = []
-    for marker in _PASTE_MARKERS:
-        start = 0
-        while (index := data.find(marker, start)) != -1:
-            found.append((index, marker))
-            start = index + 1
-    return b"".join(marker for _, marker in sorted(found))
-
-
-def load_or_create_host_key(path: Path) -> tuple[asyncssh.SSHKey, bool]:
-    """The server's host key from ``path``; a new ed25519 key (mode 600) when it is missing.
-
-    Returns the key and whether it was just created. Raises ``OSError`` or
-    ``asyncssh.KeyImportError`` for an unreadable or malformed file.
-    """
-    if path.exists():
-        return asyncssh.read_private_key(path), False
-    key = asyncssh.generate_private_key("ssh-ed25519", comment="watchline host key")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # O_EXCL: never follow a symlink or overwrite a key someone created meanwhile.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as file:
-        file.write(key.export_private_key())
-    return key, True
-
-
-def key_is_exposed(path: Path) -> bool:
-    """True when the host key file can be read by the group or by others."""
-    return bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
-
-
-class AuthorizedKeys:
-    """An authorized_keys file, read again whenever it changes on disk (no restart needed)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._stamp: tuple[int, int] | None = None
-        self._keys: asyncssh.SSHAuthorizedKeys | None = None
-        self.reload()
-
-    @property
-    def empty(self) -> bool:
-        """True when the file lists no key (nobody can log in)."""
-        return self._keys is None
-
-    def reload(self) -> None:
-        """Read the file if it changed; raises ``OSError``/``ValueError`` on the first read."""
-        info = self.path.stat()
-        stamp = (info.st_mtime_ns, info.st_size)
-        if stamp == self._stamp:
-            return
-        text = self.path.read_text(encoding="utf-8")
-        self._keys = asyncssh.import_authorized_keys(text) if text.strip() else None
-        self._stamp = stamp
-
-    def allows(self, key: asyncssh.SSHKey, client_host: str, client_addr: str) -> bool:
-        """Whether ``key`` is listed (and its ``from=`` option, if any, matches)."""
-        try:
-            self.reload()
-        except (OSError, ValueError) as error:
-            # Keep the last good list: a half-written file must not lock everyone out.
-            log.warning("could not re-read %s (%s); using the last good list", self.path, error)
-        if self._keys is None:
-            return False
-        return self._keys.validate(key, client_host, client_addr) is not None
 
 
 def _clean(text: str, limit: int = 64) -> str:
@@ -937,18 +762,6 @@ def _set_window_size(fd: int, size: Sequence[int]) -> None:
     winsize = struct.pack("HHHH", height, width, pixwidth, pixheight)
     with contextlib.suppress(OSError):
         fcntl.ioctl(fd, termios.TIOCSWINSZ, winsize)
-
-
-def clamp_window_size(size: Sequence[int]) -> tuple[int, int, int, int]:
-    """A client's window size made safe: 0 (unknown) becomes 80x24, and no size is so
-    large that drawing it would cost the server real memory and time."""
-    width, height, pixwidth, pixheight = size
-    return (
-        min(width, MAX_COLUMNS) if width > 0 else 80,
-        min(height, MAX_ROWS) if height > 0 else 24,
-        min(max(pixwidth, 0), 0xFFFF),
-        min(max(pixheight, 0), 0xFFFF),
-    )
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
