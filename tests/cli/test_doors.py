@@ -53,13 +53,14 @@ def _commands(path: Path) -> dict[str, list[str]]:
     return {
         "rate": ["rate", "pledge-funding", "kept", str(path)],
         "timelinejs": ["import", "timelinejs", str(path)],
+        "timesketch": ["import", "timesketch", str(path)],
         "wapo-data": ["import", "wapo", str(path), str(path)],
     }
 
 
 @pytest.mark.timeout(20)
 @pytest.mark.parametrize("door", sorted(DOORS))
-@pytest.mark.parametrize("command", ["rate", "timelinejs", "wapo-data"])
+@pytest.mark.parametrize("command", ["rate", "timelinejs", "timesketch", "wapo-data"])
 def test_a_hostile_file_is_refused_at_once(tmp_path, capsys, door, command):
     make, reason = DOORS[door]
     path = make(tmp_path)

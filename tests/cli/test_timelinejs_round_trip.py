@@ -181,3 +181,43 @@ def test_amounts_come_back_exact(tmp_path: Path) -> None:
         Decimal("12345678901234567890123"),
         Decimal("1150449.50"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"events": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"events": [{"start_date": {"year": NaN}}]}',
+    ],
+)
+def test_hostile_json_is_a_clean_error(
+    text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    assert main(["import", "timelinejs", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"watchline: error: {path}") and "not valid JSON" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "extension",
+    [[], "text", {"title": "T", "agencies": {"a": {"name": "A" * 5000}}}, {"title": "T" * 400}],
+)
+def test_a_hostile_extension_object_is_set_aside(extension: Any, tmp_path: Path) -> None:
+    document = {
+        "watchline": extension,
+        "events": [
+            {
+                "start_date": {"year": "2001"},
+                "text": {"headline": "Plain"},
+                "watchline": {"id": "x", "date": "2001", "kind": "other", "title": "X"},
+            },
+            "not a slide",
+        ],
+    }
+    after, warnings = _import(_write(tmp_path, document), tmp_path / "back.yaml")
+    assert "the watchline extension object was not used" in warnings[0]
+    assert "slide 2 skipped: not an object" in warnings[1]
+    assert [e.title for e in after.events] == ["Plain"]

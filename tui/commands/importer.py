@@ -4,6 +4,7 @@
     watchline import timelinejs FILE.json -o OUT.yaml
     watchline import csv DATA.csv --map MAPPING.yaml -o OUT.yaml
     watchline import jsonl DATA.jsonl --map MAPPING.yaml -o OUT.yaml
+    watchline import timesketch FILE.csv|FILE.jsonl -o OUT.yaml
 
 ``csv`` and ``jsonl`` are driven by a mapping file (docs/importing.md): rows that cannot be
 imported are listed and skipped, and ``--strict`` makes any of them an error (exit 1,
@@ -54,6 +55,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     timeline.add_argument("file", metavar="FILE.json", help="a TimelineJS3 JSON file")
     timeline.add_argument("-o", "--output", metavar="OUT.yaml", help="where to write the log")
+    sketch = sources.add_parser(
+        "timesketch",
+        help="a Timesketch CSV or JSON Lines file",
+        description=(
+            "Convert a Timesketch CSV or JSON Lines file into a log: a row an event (message, "
+            "datetime, timestamp_desc and the other columns as data); a file `watchline list "
+            "-F timesketch-csv` wrote gives back its events whole."
+        ),
+    )
+    sketch.add_argument("file", metavar="FILE", help="a Timesketch .csv or .jsonl file")
+    sketch.add_argument("-o", "--output", metavar="OUT.yaml", help="where to write the log")
+    sketch.add_argument(
+        "--format",
+        choices=("csv", "jsonl"),
+        help="the file's format (default: jsonl for .jsonl/.ndjson/.json, else csv)",
+    )
+    sketch.add_argument(
+        "--encoding", metavar="NAME", help="the file's encoding (default: detected)"
+    )
+    sketch.add_argument("--strict", action="store_true", help="a skipped row is an error (exit 1)")
     for fmt, what in (("csv", "a CSV file"), ("jsonl", "a JSON Lines file (one object a line)")):
         table = sources.add_parser(
             fmt,
@@ -124,6 +145,10 @@ def run(args: argparse.Namespace) -> int:
             from tui.importers.timelinejs import import_timelinejs
 
             result = import_timelinejs(Path(args.file))
+        elif args.source == "timesketch":
+            from tui.importers.timesketch import import_timesketch
+
+            result = import_timesketch(Path(args.file), args.format, args.encoding)
         else:
             from tui.importers.mapped import import_mapped
 

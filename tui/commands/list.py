@@ -59,7 +59,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-F",
         choices=tuple(EVENT_FORMATS),
         default="table",
-        help="table (default), json, csv, md (a briefing), ics (iCalendar), timelinejs",
+        help=(
+            "table (default), json, csv, md (a briefing), ics (iCalendar), timelinejs, "
+            "timesketch-csv, timesketch-jsonl"
+        ),
     )
 
 

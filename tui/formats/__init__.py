@@ -13,6 +13,7 @@ Formats (``watchline list --format``):
 ``md``          a Markdown briefing with sources as numbered footnotes
 ``ics``         iCalendar (RFC 5545): a VEVENT per event, a VTODO per pledge
 ``timelinejs``  TimelineJS3 JSON, to publish a log as a web timeline
+``timesketch-csv``, ``timesketch-jsonl``  Timesketch CSV / JSON Lines, for forensic timelines
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ EVENT_FORMATS: dict[str, str] = {
     "md": "tui.formats.markdown",
     "ics": "tui.formats.ics",
     "timelinejs": "tui.formats.timelinejs",
+    "timesketch-csv": "tui.formats.timesketch_csv",
+    "timesketch-jsonl": "tui.formats.timesketch_jsonl",
 }
 PLEDGE_FORMATS: dict[str, str] = {
     name: EVENT_FORMATS[name] for name in ("table", "json", "csv", "md")

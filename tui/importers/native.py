@@ -211,3 +211,34 @@ def write_checked(
                 break
         messages.append(f"{owner}: {problem.message}")
     return text, messages
+
+
+def checked_log(
+    header: dict[str, Any],
+    events: Sequence[dict[str, Any]],
+    labels: Sequence[str],
+    file: str,
+    embedded: bool = False,
+) -> tuple[str, int, list[str]]:
+    """The log's text once the loader accepts it, how many events it holds, and a warning
+    for each event left out: an event the loader refuses (a text over the format's
+    limits, say) is left out with its reason; a refused top is :class:`ImportFailure`.
+    For an embedded log form any problem is :class:`NativeInvalid` instead (the caller
+    then reads the file as its plain format)."""
+    from tui.importers import ImportFailure
+
+    left_out: list[str] = []
+    for _attempt in range(3):
+        text, problems = write_checked(header, events, labels, file)
+        if not problems:
+            return text, len(events), left_out
+        if embedded:
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            raise NativeInvalid("; ".join(problems[:3]) + more)
+        refused = {message.split(": ", 1)[0] for message in problems}
+        if not refused <= set(labels):
+            break
+        left_out += [f"{file}: {message} (left out)" for message in problems]
+        kept = [i for i, label in enumerate(labels) if label not in refused]
+        events, labels = [events[i] for i in kept], [labels[i] for i in kept]
+    raise ImportFailure(f"{file}: cannot make a valid log: {problems[0]}")

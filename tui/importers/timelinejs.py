@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tui.importers import ImportFailure, ImportResult, read_source, slugify, unique_id
-from tui.importers.native import NativeInvalid, write_checked
+from tui.importers.native import NativeInvalid, checked_log
 from tui.importers.timelinejs_html import (
     html_to_text,
     one_line,
@@ -336,26 +336,9 @@ def plain_import(timeline: dict[str, Any], path: Path, losses: Losses) -> Timeli
 def finish(
     job: TimelineImport, header: dict[str, Any], losses: Losses, embedded: bool = False
 ) -> ImportResult:
-    """The log's text once the loader accepts it: an event it refuses (a text over the
-    format's limits, say) is left out with its reason; a refused top is an error. For an
-    embedded log form any problem is :class:`NativeInvalid` (the caller reads the file
-    again as plain TimelineJS)."""
-    events, labels = job.events, job.labels
-    for _attempt in range(3):
-        text, problems = write_checked(header, events, labels, job.path.name)
-        if not problems:
-            warnings = job.warnings + losses.lines()
-            return ImportResult(text, len(events), warnings)
-        if embedded:
-            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-            raise NativeInvalid("; ".join(problems[:3]) + more)
-        refused = {message.split(": ", 1)[0] for message in problems}
-        if not refused <= set(labels):
-            raise ImportFailure(f"{job.path.name}: cannot make a valid log: {problems[0]}")
-        job.warnings += [f"{job.path.name}: {message} (left out)" for message in problems]
-        kept = [i for i, label in enumerate(labels) if label not in refused]
-        events, labels = [events[i] for i in kept], [labels[i] for i in kept]
-    raise ImportFailure(f"{job.path.name}: cannot make a valid log: {problems[0]}")
+    """The import's result once the loader accepts the log (:func:`checked_log`)."""
+    text, count, left_out = checked_log(header, job.events, job.labels, job.path.name, embedded)
+    return ImportResult(text, count, job.warnings + left_out + losses.lines())
 
 
 def import_timelinejs(path: Path) -> ImportResult:

@@ -1,0 +1,11 @@
+"""``timesketch-jsonl``: the events as Timesketch JSON Lines (:mod:`tui.formats.timesketch`)."""
+
+from __future__ import annotations
+
+from tui.formats import Selection
+from tui.formats.timesketch import render_jsonl
+
+
+def render_events(selection: Selection) -> str:
+    """The selected events, a Timesketch row each."""
+    return render_jsonl(selection)
