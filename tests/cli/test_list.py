@@ -114,6 +114,12 @@ def test_every_format_of_the_bundled_log_parses_back(
         # Inline citations become the footnote marks of the sources they name.
         assert "[@" not in text and "\\[@" not in text
         assert "Department of Justice grants[^" in text
+    elif name == "timesketch-csv":
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+        assert len(rows) == count and all(row["datetime"] for row in rows)
+    elif name == "timesketch-jsonl":
+        lines = data.decode("utf-8").splitlines()
+        assert len(lines) == count and all(json.loads(line)["datetime"] for line in lines)
     else:
         assert data.decode("utf-8").count("\n") == count + 1
 
