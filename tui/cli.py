@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from tui import __version__
-from tui.commands import CommandError, add_as_of_argument
+from tui.commands import CommandError, add_as_of_argument, add_view_argument
 from tui.model.text import printable
 
 # name -> (module, one-line help). Order is the order of `watchline --help`.
@@ -56,7 +56,7 @@ def tui_parser() -> argparse.ArgumentParser:
     commands = "\n".join(f"  {name:<10} {text}" for name, (_, text) in SUBCOMMANDS.items())
     parser = argparse.ArgumentParser(
         prog="watchline",
-        usage="watchline [PATH ...] [--filter QUERY] [--as-of DATE] [--rev REV] [--since REV]"
+        usage="watchline [PATH ...] [--filter QUERY] [--view ID] [--as-of DATE] [--rev REV] [--since REV]"
         " | watchline COMMAND ...",
         description="Browse an event log of what public agencies did and promised.",
         epilog=EPILOG.format(commands=commands),
@@ -66,6 +66,7 @@ def tui_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", metavar="PATH", help="log files or folders of *.yaml/*.yml"
     )
     parser.add_argument("--filter", "-f", metavar="QUERY", default="", help="start with this query")
+    add_view_argument(parser)
     add_as_of_argument(parser)
     parser.add_argument("--no-watch", action="store_true", help="do not reload when a file changes")
     parser.add_argument(

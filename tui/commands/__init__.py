@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.model.log import Collection
 
 
 class CommandError(Exception):
@@ -46,3 +51,33 @@ def _as_of_day(text: str) -> datetime.date:
 def _as_of_text(text: str) -> str:
     _as_of_day(text)
     return text.strip()
+
+
+def add_view_argument(parser: argparse.ArgumentParser) -> None:
+    """``--view ID``: start from a saved view (the log's ``views:`` or the user's config)."""
+    parser.add_argument(
+        "--view",
+        metavar="ID",
+        help="start from a saved view: one of the log's views or yours (config.yaml); "
+        "--filter narrows it further",
+    )
+
+
+def view_query(collection: Collection, view_id: str | None, query_text: str) -> str:
+    """The query to run: ``--view ID``'s narrowed by ``--filter``. An unknown id is a usage
+    error (exit 2); problems in the user's config are warnings on stderr, the rest of it
+    still counts."""
+    if view_id is None:
+        return query_text
+    from tui.model.user_config import read_user_config
+    from tui.model.views import ViewError, find_view, saved_views, with_view
+
+    config = read_user_config()
+    for problem in config.problems:
+        where = f"{problem.file}:{problem.line}:{problem.col}"
+        print(f"{where}: warning: {problem.message} (skipped)", file=sys.stderr)
+    try:
+        view = find_view(view_id, saved_views(collection, config.views))
+    except ViewError as error:
+        raise CommandError(error.message, exit_code=2) from None
+    return with_view(view, query_text)

@@ -1,6 +1,6 @@
 """``watchline list``: the events a query selects, as a table or for other tools.
 
-    watchline list [PATH ...] [--filter QUERY] [--as-of DATE] [--format FMT] [-o FILE]
+    watchline list [PATH ...] [--filter QUERY] [--view ID] [--as-of DATE] [--format FMT] [-o FILE]
 
 No PATH means the bundled log. Exit 0 on success, 1 when a log has problems (each printed
 as ``FILE:LINE:COL: error: ...``), 2 for a bad query, a bad date or an unreadable file.
@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from tui.commands import CommandError, add_as_of_argument
+from tui.commands import CommandError, add_as_of_argument, add_view_argument, view_query
 from tui.commands.revision import add_rev_argument, load_at, open_at
 from tui.formats import EVENT_FORMATS, Selection, format_module, write_output
 from tui.model.log import Collection
@@ -28,7 +28,7 @@ UNLIMITED_WIDTH = 1_000_000
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    """PATH..., --filter and --as-of: the same for `list` and `pledges`."""
+    """PATH..., --filter, --view and --as-of: the same for `list` and `pledges`."""
     parser.add_argument(
         "paths",
         nargs="*",
@@ -42,6 +42,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         default="",
         help='a query, as in the search bar: agency:bpd kind:pledge "body camera"',
     )
+    add_view_argument(parser)
     add_as_of_argument(parser)
     parser.add_argument(
         "--output",
@@ -156,12 +157,13 @@ def selection_from_args(args: argparse.Namespace) -> Selection:
     ``--output``."""
     as_of: datetime.date = args.as_of or datetime.date.today()
     collection = load_collection(args.paths, getattr(args, "rev", None))
-    indexes = select(collection, args.filter, as_of)
+    query_text = view_query(collection, getattr(args, "view", None), args.filter)
+    indexes = select(collection, query_text, as_of)
     return Selection(
         collection=collection,
         indexes=tuple(indexes),
         as_of=as_of,
-        query=args.filter,
+        query=query_text,
         width=table_width(args.output),
     )
 

@@ -1,6 +1,6 @@
 """``watchline pledges``: every pledge with its status and overdue as of a date.
 
-    watchline pledges [PATH ...] [--as-of DATE] [--filter QUERY] [--format table|json|csv|md]
+    watchline pledges [PATH ...] [--as-of DATE] [--filter QUERY] [--view ID] [--format table|json|csv|md]
 
 A row per pledge the query keeps (``tui.model.pledges.pledge_rows``). The table says
 "overdue by N months" in words, so the mark survives NO_COLOR and pipes. JSON objects

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tui.commands import CommandError, add_as_of_argument
+from tui.commands import CommandError, add_as_of_argument, add_view_argument
 from tui.model.text import shown_name
 from tui.serve.limits import DEFAULT_CPU_SECONDS, DEFAULT_MEMORY_MIB, SessionLimits
 
@@ -70,6 +70,7 @@ def _add_log_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--filter", "-f", metavar="QUERY", help="start every reader with this query"
     )
+    add_view_argument(parser)
 
 
 def _add_session_arguments(parser: argparse.ArgumentParser, max_sessions: int) -> None:
@@ -222,9 +223,9 @@ def run(args: argparse.Namespace) -> int:
         paths = resolve_log_paths(args.paths)
     except FileNotFoundError as error:
         raise CommandError(f"no such file or folder: {shown_name(error.args[0])}") from None
-    _warn_about_problems(paths)
+    _warn_about_problems(paths, args.view)
     root, relative = served_root(paths)
-    session_args = served_args(relative, as_of=args.as_of, query=args.filter)
+    session_args = served_args(relative, as_of=args.as_of, query=args.filter, view=args.view)
     command = watchline_argv(session_args)
     limits = SessionLimits(memory_mib=args.session_memory, cpu_seconds=args.session_cpu)
     if args.kind == "ssh":
@@ -232,16 +233,21 @@ def run(args: argparse.Namespace) -> int:
     return _run_web(args, command, root, limits)
 
 
-def _warn_about_problems(paths: list[str]) -> None:
+def _warn_about_problems(paths: list[str], view_id: str | None = None) -> None:
     """Load the log once before serving it, and say so on stderr if it has problems.
 
     Serving goes on (sessions reload the log when it changes, so it may be fixed while the
-    server runs), but the operator hears about it now rather than from a reader.
+    server runs), but the operator hears about it now rather than from a reader. A
+    ``--view`` that names no view is refused now: every session would start without it.
     """
+    from tui.commands import view_query
     from tui.model.bundled import bundled_log
     from tui.model.load import load_paths
 
-    problems = load_paths(paths or [bundled_log()]).problems
+    result = load_paths(paths or [bundled_log()])
+    if result.collection is not None:
+        view_query(result.collection, view_id, "")
+    problems = result.problems
     if not problems:
         return
     shown = "".join(f"\n  {problem}" for problem in problems[:3])

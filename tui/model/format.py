@@ -23,6 +23,7 @@ A field's ``kind`` says what its value is:
 ``mapping``   a nested mapping described by ``spec``
 ``list``      a list of nested mappings described by ``spec``
 ``registry``  a mapping of slug ids to nested mappings described by ``spec``
+``query``     a query in the search bar's language, checked by ``tui.model.query.parse_query``
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ KINDS = (
     "mapping",
     "list",
     "registry",
+    "query",
 )
 
 
@@ -182,6 +184,13 @@ SPECS: dict[str, Mapping] = {
                 "Event kinds beyond the built-in ones (" + ", ".join(BUILTIN_KINDS) + "), by id.",
                 spec="kind",
             ),
+            Field(
+                "views",
+                "registry",
+                "Saved queries by id (a lowercase slug), offered by v in the timeline and by "
+                "--view ID on the command line.",
+                spec="view",
+            ),
             Field("events", "list", "The events, in any order.", spec="event"),
         ),
         _spec(
@@ -237,6 +246,18 @@ SPECS: dict[str, Mapping] = {
             "kind",
             "An event kind beyond the built-in ones.",
             Field("label", "text", "The kind's name as shown.", required=True),
+        ),
+        _spec(
+            "view",
+            "view",
+            "A saved query with a name a reader picks it by.",
+            Field("label", "text", "What the view shows, e.g. Overdue pledges.", required=True),
+            Field(
+                "query",
+                "query",
+                "The query, as typed in the search bar: status:overdue agency:bpd.",
+                required=True,
+            ),
         ),
         _spec(
             "event",

@@ -108,6 +108,15 @@ class Kind:
 
 
 @dataclass(slots=True)
+class View:
+    """A saved query with a name: ``watchline --view ID``, ``v`` in the TUI."""
+
+    id: str
+    label: str
+    query: str  # checked by tui.model.query.parse_query when the log is loaded
+
+
+@dataclass(slots=True)
 class Quote:
     text: str
     by: str | None = None  # person id
@@ -198,6 +207,7 @@ REGISTRIES: tuple[Registry, ...] = (
     Registry("topics", "topic", Topic),
     Registry("sources", "source", Source),
     Registry("kinds", "kind", Kind),
+    Registry("views", "view", View),
 )
 REGISTRY_NAMES: tuple[str, ...] = tuple(registry.name for registry in REGISTRIES)
 
@@ -225,6 +235,7 @@ class Collection:
     topics: dict[str, Topic] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     kinds: dict[str, Kind] = field(default_factory=dict)
+    views: dict[str, View] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     # Set by the loader when every file came from (or went to) its cache: the name under

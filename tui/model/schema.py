@@ -48,7 +48,7 @@ def _field_schema(spec_field: Field) -> dict[str, Any]:
     if kind == "version":
         return {"const": FORMAT_VERSION, "description": description}
     limit = text_limit(spec_field.name)
-    if kind == "text":
+    if kind in ("text", "query"):
         return {"type": "string", "maxLength": limit, "description": description}
     if kind == "url":
         return {

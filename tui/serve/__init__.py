@@ -68,7 +68,11 @@ def served_root(paths: Sequence[str]) -> tuple[str, list[str]]:
 
 
 def served_args(
-    paths: Sequence[str], *, as_of: str | None = None, query: str | None = None
+    paths: Sequence[str],
+    *,
+    as_of: str | None = None,
+    query: str | None = None,
+    view: str | None = None,
 ) -> list[str]:
     """watchline's arguments for one served session: the TUI, read-only, on ``paths``."""
     args = [*paths, "--read-only"]
@@ -76,14 +80,20 @@ def served_args(
         args += ["--as-of", as_of]
     if query:
         args += ["--filter", query]
+    if view:
+        args += ["--view", view]
     return args
 
 
 def served_command(
-    paths: Sequence[str], *, as_of: str | None = None, query: str | None = None
+    paths: Sequence[str],
+    *,
+    as_of: str | None = None,
+    query: str | None = None,
+    view: str | None = None,
 ) -> list[str]:
     """The argv of one served watchline session (:func:`served_args` run by this Python)."""
-    return watchline_argv(served_args(paths, as_of=as_of, query=query))
+    return watchline_argv(served_args(paths, as_of=as_of, query=query, view=view))
 
 
 def watchline_argv(args: Sequence[str]) -> list[str]:

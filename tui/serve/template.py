@@ -116,6 +116,7 @@ class WarmLog:
             self.paths,
             preload=preload,
             query=self.args.filter or "",
+            view=getattr(self.args, "view", None),
             as_of=self.as_of,
             read_only=True,
             remember=False,

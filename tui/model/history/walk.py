@@ -242,7 +242,8 @@ class _Log:
             self.collection = Collection(
                 title=old.title, description=old.description, files=old.files,
                 agencies=old.agencies, people=old.people, topics=old.topics,
-                sources=old.sources, kinds=old.kinds, events=list(self.events.values()),
+                sources=old.sources, kinds=old.kinds, views=old.views,
+                events=list(self.events.values()),
             )  # fmt: skip
 
 

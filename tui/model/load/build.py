@@ -200,7 +200,7 @@ class Builder(Checks):
                     f"{describe(value)} (write 'watchline: {FORMAT_VERSION}', no quotes)",
                 )
             return INVALID
-        if kind in ("text", "url"):
+        if kind in ("text", "url", "query"):
             if not isinstance(value, str):
                 hint = QUOTE_HINT if isinstance(value, bool | int | float | datetime.date) else ""
                 self.problem(path, f"{name} must be text, got {describe(value)}{hint}")
@@ -215,6 +215,8 @@ class Builder(Checks):
                     f"{name} must be a web address starting with http:// or https://, got {quote(value)}",
                 )
                 return INVALID
+            if kind == "query":
+                return self.query(value, path, name)
             if kind == "text":
                 # Inline citations ([@source-id]) are references like any other.
                 self.part.refs.extend(("sources", key, path) for key in cited_ids(value))
@@ -357,6 +359,20 @@ class Builder(Checks):
             return tuple(items) if ok else INVALID
         # kind == "registry"
         return self.registry(value, spec, spec_field.name, path)
+
+    def query(self, value: str, path: TreePath, name: str) -> Any:
+        """A saved query, parsed as the search bar parses it: a bad one is a problem here,
+        at load time, not a surprise when a reader picks the view."""
+        from tui.model.query.language import QueryError, parse_query
+
+        try:
+            parse_query(value)
+        except QueryError as error:
+            # Which character: the position is the value's, and quoting shifts the text.
+            where = f" at character {error.start + 1}" if error.start < len(value) else ""
+            self.problem(path, f"{name} is not a valid query{where}: {error.message}")
+            return INVALID
+        return value
 
     # ---- registries and events
 

@@ -32,6 +32,7 @@ from tui.model.log import (
     Rollout,
     Source,
     Topic,
+    View,
 )
 
 __all__ = ["NotCacheable", "decode_part", "encode_part"]
@@ -44,6 +45,7 @@ _FIELDS: dict[type, tuple[str, ...]] = {
         Topic,
         Source,
         Kind,
+        View,
         Quote,
         Related,
         Rating,
