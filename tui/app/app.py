@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
+from tui.app.keymap import apply_user_keymap
 from tui.app.live import LiveLog, keep_place
 from tui.app.loading import LOAD_PROGRESS, LoadedLog, read_log
 from tui.app.overlays import DetailOverlay, FacetsOverlay, JumpToDateScreen, ProblemsScreen
@@ -38,6 +39,8 @@ from tui.model.links.remembered import LinkResult, read_results
 from tui.model.log import Collection
 from tui.model.query import Query, QueryEngine, QueryError, parse_query
 from tui.model.text import one_line
+from tui.model.user_config import UserConfig, read_user_config
+from tui.model.views import SavedView, ViewError, find_view, saved_views, with_view
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -98,11 +101,13 @@ class WatchlineApp(App[None]):
         Binding("slash", "search", "Search", id="app.search", priority=True),
         Binding("t", "jump_to_date", "Date", id="app.jump-to-date"),
         Binding("f", "facets", "Facets", id="app.facets"),
-        Binding("c", "clear_query", "Clear", id="app.clear-query"),
+        # Out of the footer so that at 80 columns it keeps v and q; ? lists it under Search.
+        Binding("c", "clear_query", "Clear", show=False, id="app.clear-query"),
         Binding("p", "pledges", "Pledges", id="app.pledges"),
+        Binding("v", "views", "Views", id="app.views"),
         # Only with --since REV (check_action hides it otherwise).
         Binding("h", "history", "History", id="app.history"),
-        Binding("e", "edit", "Edit this event in $EDITOR", show=False, id="edit"),
+        Binding("e", "edit", "Edit this event in $EDITOR", show=False, id="app.edit"),
         Binding("r", "rate", "Rate this pledge", show=False, id="app.rate"),
         Binding("x", "dismiss_problems", "Dismiss problems", show=False, id="app.dismiss-problems"),
         Binding("backspace", "link_back", "Back", show=False, id="app.back"),
@@ -124,6 +129,8 @@ class WatchlineApp(App[None]):
         watch: bool = True,
         revision: LogRevision | None = None,
         since: LogRevision | None = None,
+        view: str | None = None,
+        config: UserConfig | None = None,
     ) -> None:
         """``paths`` are loaded in a thread; a ready ``collection`` (tests) skips loading.
 
@@ -134,6 +141,8 @@ class WatchlineApp(App[None]):
         is watched or reloaded and nothing can be edited or rated.
         ``since`` (``--since``): mark the events new or changed against that commit's log,
         and show each event's history (``tui.app.since``).
+        ``view`` (``--view ID``): start from that saved view, narrowed by ``query``.
+        ``config``: the user's views and keymap (by default read from their config.yaml).
         """
         super().__init__()
         self.paths = [Path(p) for p in paths]
@@ -145,6 +154,8 @@ class WatchlineApp(App[None]):
         self.back_stack: list[str] = []
         self._given = collection
         self._initial_query = query
+        self._initial_view = view
+        self.user_config = read_user_config() if config is None else config
         self._query_text = ""  # the last query that parsed
         self._query: Query = parse_query("")
         self._remember = remember
@@ -191,6 +202,7 @@ class WatchlineApp(App[None]):
         return layout_for(self.size)
 
     def on_mount(self) -> None:
+        apply_user_keymap(self, self.user_config)
         if self._remember:
             theme = saved_theme(self.available_themes)
             if theme is not None:
@@ -200,8 +212,9 @@ class WatchlineApp(App[None]):
         if self.layout_mode != "narrow":
             self.call_later(self._add_panes)
         if self._given is not None:
-            self._install(self._given, event_labels(self._given), [])
-            self._start_since(self._given)
+            if self._start_view(self._given):
+                self._install(self._given, event_labels(self._given), [])
+                self._start_since(self._given)
         else:
             self.timeline.loading = True
             # A load past half a second shows how far it has got, in the header.
@@ -226,6 +239,8 @@ class WatchlineApp(App[None]):
             self.call_from_thread(self._loaded, None, None, loaded.problems)
             return
         labels = event_labels(collection)
+        if not self._start_view(collection, from_thread=True):
+            return
         if self._initial_query.strip():
             # A --filter must hold before the user sees a list: wait for the indexes.
             engine = loaded.wait_for_engine(self.as_of)
@@ -239,6 +254,25 @@ class WatchlineApp(App[None]):
         engine = loaded.wait_for_engine(self.as_of, after_drawn=True)
         if engine is not None:
             self.call_from_thread(self._engine_ready, collection, engine)
+
+    def _start_view(self, collection: Collection, *, from_thread: bool = False) -> bool:
+        """--view ID: start from its query (narrowed by --filter); an id that names no view
+        ends the app with the message, as the other commands do (False)."""
+        view_id, self._initial_view = self._initial_view, None
+        if view_id is None:
+            return True
+        try:
+            view = find_view(view_id, saved_views(collection, self.user_config.views))
+        except ViewError as error:
+            self.problems = [f"watchline: error: {error.message}"]
+            (self.call_from_thread if from_thread else self.call_later)(self.exit, None, 2)
+            return False
+        self._initial_query = with_view(view, self._initial_query)
+        if from_thread:
+            self.call_from_thread(self.query_bar.set_text, self._initial_query)
+        else:
+            self.query_bar.set_text(self._initial_query)
+        return True
 
     def _start_load_progress(self) -> None:
         self._progress_timer = None
@@ -608,7 +642,16 @@ class WatchlineApp(App[None]):
         # Over a modal screen only the keys that make sense there stay live.
         if action == "history":
             return self.since_tracker is not None and len(self.screen_stack) == 1
-        if action in {"search", "jump_to_date", "facets", "pledges", "details", "edit", "rate"}:
+        if action in {
+            "search",
+            "jump_to_date",
+            "facets",
+            "pledges",
+            "views",
+            "details",
+            "edit",
+            "rate",
+        }:
             return len(self.screen_stack) == 1
         # Keys about the timeline beneath do nothing you could see over the pledge board.
         if action == "clear_query":
@@ -683,6 +726,16 @@ class WatchlineApp(App[None]):
             self.collection, self.as_of, self.timeline.shown, query_text=self._query_text
         )
         self.push_screen(board, chosen)
+
+    def action_views(self) -> None:
+        """The saved views (``v``): the log's and the user's; the one picked becomes the query."""
+        from tui.app.screens.view_picker import ViewPicker
+
+        def chosen(view: SavedView | None) -> None:
+            if view is not None:
+                self.set_query(view.query)
+
+        self.push_screen(ViewPicker(saved_views(self.collection, self.user_config.views)), chosen)
 
     def action_edit(self) -> None:
         self.live.edit_selected()

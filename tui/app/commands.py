@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 
 from tui.model.text import one_line
+from tui.model.views import SavedView, saved_views
 
 if TYPE_CHECKING:
     from tui.app.app import WatchlineApp
@@ -37,6 +38,7 @@ class PaletteAction:
 ACTIONS: tuple[PaletteAction, ...] = (
     PaletteAction("Search", "search", "Edit the query (/)"),
     PaletteAction("Clear the query", "clear_query", "Show every event (c)"),
+    PaletteAction("Saved views", "views", "Pick a saved query: the log's and yours (v)"),
     PaletteAction("Jump to a date", "jump_to_date", "Go to the first event on or after a date (t)"),
     PaletteAction("Facets", "facets", "Filter by agency, topic, kind, person, year, status (f)"),
     PaletteAction("Details", "details", "Everything about the event under the cursor (enter)"),
@@ -81,6 +83,29 @@ class WatchlineCommands(Provider):
     async def discover(self) -> Hits:
         for item in ACTIONS:
             yield DiscoveryHit(item.name, partial(self._run, item.action), help=item.help)
+        for view in self._views():
+            yield DiscoveryHit(
+                Content(f"View: {one_line(view.label)}"),
+                partial(self.watchline.set_query, view.query),
+                text=f"View: {one_line(view.label)}",
+            )
+
+    def _views(self) -> list[SavedView]:
+        app = self.watchline
+        return saved_views(app.collection, app.user_config.views)
+
+    def _view_hits(self, matcher: Matcher) -> Iterator[Hit]:
+        for view in self._views():
+            text = f"View: {one_line(view.label)}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(
+                    score * 0.95,
+                    safe_highlight(matcher, text),
+                    partial(self.watchline.set_query, view.query),
+                    text=text,
+                    help="Run this saved view's query",  # no log text: help is markup
+                )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -94,6 +119,8 @@ class WatchlineCommands(Provider):
                     text=item.name,
                     help=item.help,
                 )
+        for hit in self._view_hits(matcher):
+            yield hit
         for hit in self._filter_hits(matcher):
             yield hit
         for hit in self._event_hits(query, matcher):

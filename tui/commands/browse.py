@@ -74,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         watch=not getattr(args, "no_watch", False),
         revision=revision,
         since=since,
+        view=getattr(args, "view", None),
     )
     app.run()
     # The problems stay readable in the terminal after the app's screen is gone.

@@ -87,6 +87,8 @@ KEY_HELP: dict[tuple[str, str], KeyHelp] = {
     # Search.
     ("WatchlineApp", "search"): KeyHelp("Search", "Type a query: the timeline narrows as you type"),
     ("WatchlineApp", "clear_query"): KeyHelp("Search", "Clear the query"),
+    ("WatchlineApp", "views"): KeyHelp("Search", "Saved views: pick one, its query runs"),
+    ("ViewPicker", "cancel"): KeyHelp("Search", "Close the saved views"),
     # Date.
     ("WatchlineApp", "jump_to_date"): KeyHelp("Date", "Jump to a date"),
     ("Timeline", "next_month"): KeyHelp("Date", "Next or previous month"),
