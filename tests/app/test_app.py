@@ -89,13 +89,34 @@ async def test_a_malformed_query_shows_its_error_in_place_and_keeps_the_last_res
         await pilot.pause()
         assert bar.has_class("-error")
         error = str(app.query_one("#query-error").render())
-        assert "agnecy" in error and "last good result" in error
+        assert "agnecy" in error and "(showing the last match: agency:bpd)" in error
         assert len(app.timeline.shown) == 8  # the last good result
         assert app.query_text == "agency:bpd"
         bar.input.value = "agency:usdoj"
         await pilot.pause()
         assert not bar.has_class("-error")
         assert len(app.timeline.shown) == 3
+
+
+async def test_a_typo_typed_key_by_key_keeps_the_last_query_that_matched() -> None:
+    # Typed a key at a time, "agnecy" parses as a word that matches nothing on its way to
+    # "agnecy:": the error must leave the events of the last query that matched on screen.
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"kind:pledge agnecy:bpd")
+        await pilot.pause()
+        bar = app.query_bar
+        assert bar.has_class("-error")
+        # "kind:pledge a" matched (the word "apply"); "kind:pledge agnecy" matched nothing.
+        assert app.query_text.startswith("kind:pledge a")
+        assert [app.collection.events[i].id for i in app.timeline.shown] == ["pledge-funding"]
+        error = str(app.query_one("#query-error").render())
+        assert f"(showing the last match: {app.query_text})" in error
+        await pilot.press("ctrl+u")  # the empty query: every event
+        bar.input.value = "agnecy:"  # pasted
+        await pilot.pause()
+        assert len(app.timeline.shown) == len(app.collection.events)
+        assert "(showing every event)" in str(app.query_one("#query-error").render())
 
 
 async def test_filter_option_starts_with_the_query_and_c_clears_it() -> None:

@@ -157,6 +157,7 @@ class WatchlineApp(App[None]):
         self._initial_view = view
         self.user_config = read_user_config() if config is None else config
         self._query_text = ""  # the last query that parsed
+        self._matched_text = ""  # the last that matched an event (or the empty query)
         self._query: Query = parse_query("")
         self._remember = remember
         self._exit_code = 0
@@ -475,8 +476,14 @@ class WatchlineApp(App[None]):
             query = parse_query(text)
             shown = self.engine.run(query)
         except QueryError as error:
-            bar.show_error(text, error.message, error.start, error.end)
+            # Back to the last query that matched something: `agnecy:` half-typed parsed
+            # as the word "agnecy", which matches nothing and is no result to keep.
+            if self._matched_text != self._query_text:
+                self._apply_query(self._matched_text, initial=True)
+            bar.show_error(text, error.message, error.start, error.end, self._query_text)
             return False
+        if shown or not query.terms:
+            self._matched_text = text
         if not initial and text == self._query_text:
             bar.show_count(len(shown), len(self.collection.events))
             return True

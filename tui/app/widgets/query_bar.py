@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from tui.model.text import printable
+from tui.model.text import one_line, printable
 
 # Reads as a hint even without colour (NO_COLOR draws it like typed text).
 PLACEHOLDER = 'search (e.g. agency:bpd kind:pledge "body camera")'
@@ -27,6 +27,16 @@ PLACEHOLDER = 'search (e.g. agency:bpd kind:pledge "body camera")'
 def events_count(shown: int, total: int) -> str:
     """ "12 of 48 events", "1 of 1 event"."""
     return f"{shown:,} of {total:,} event{'s' if total != 1 else ''}"
+
+
+def showing_note(query_text: str, limit: int = 40) -> str:
+    """ "(showing every event)", "(showing the last match: agency:bpd)": what stays on screen."""
+    shown = one_line(query_text).strip()
+    if not shown:
+        return "  (showing every event)"
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
+    return f"  (showing the last match: {shown})"
 
 
 class QueryInput(Input):
@@ -132,8 +142,9 @@ class QueryBar(Widget):
         self.query_one("#query-count", Static).update(Content(count))
         self.query_one("#query-error", Static).update("")
 
-    def show_error(self, text: str, message: str, start: int, end: int) -> None:
-        """The query is wrong: underline the span ``start:end`` of ``text`` and say why."""
+    def show_error(self, text: str, message: str, start: int, end: int, showing: str = "") -> None:
+        """The query is wrong: underline the span ``start:end`` of ``text`` and say why, and
+        which query's result the timeline still shows (``showing``)."""
         self.add_class("-error")
         self.query_one("#query-count", Static).update(Content("query error"))
         start = max(0, min(start, len(text)))
@@ -151,7 +162,7 @@ class QueryBar(Widget):
                 padded[end:],
                 "  ",
                 printable(message),
-                "  (showing the last good result)",
+                showing_note(showing),
             )
         self.query_one("#query-error", Static).update(line)
 
