@@ -19,7 +19,9 @@ async def test_every_palette_action_names_an_app_action() -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)):
         for item in ACTIONS:
-            assert callable(getattr(app, f"action_{item.action}")), item
+            target, _, name = item.action.rpartition(".")
+            node = app.timeline if target == "timeline" else app
+            assert callable(getattr(node, f"action_{name}")), item
 
 
 async def test_discovery_lists_the_actions() -> None:

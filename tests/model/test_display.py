@@ -55,7 +55,8 @@ def test_unpaired_quote_is_left_alone():
     ("edtf", "expected"),
     [
         ("2017-05", "May 2017 — some day between 1 May and 31 May 2017"),
-        ("2017-12-08~", "c. 8 Dec 2017 — on 8 Dec 2017 (approximate)"),
+        ("2017-12-08~", "c. 8 Dec 2017 (approximate)"),
+        ("2017-05-09", "9 May 2017"),
         ("2018-24", "{display} — some day between 1 Dec 2018 and 28 Feb 2019"),
         ("2018-06/..", None),
     ],
@@ -63,7 +64,8 @@ def test_unpaired_quote_is_left_alone():
 def test_dates_in_words_say_what_the_bounds_allow(edtf, expected):
     date = parse_edtf(edtf)
     words = date_in_words(date)
-    assert words.startswith(date.display() + " — ")
+    once = date.lower == date.upper  # a single day is said once
+    assert words.startswith(date.display() + ("" if once else " — "))
     if expected is not None:
         # The display form is the EDTF module's; what the bounds allow is ours.
         assert words == expected.format(display=date.display())

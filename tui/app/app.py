@@ -317,7 +317,7 @@ class WatchlineApp(App[None]):
         if not self.query("#timeline"):
             return  # the app is closing
         self.engine = engine
-        self._mark_engine(engine, collection)
+        self._mark(collection, engine=engine)
         self.query_bar.show_indexing(False)
         if self.query_bar.text == self._query_text:
             # Nothing typed meanwhile: the timeline already shows every event, and
@@ -362,7 +362,7 @@ class WatchlineApp(App[None]):
             engine = QueryEngine(collection, self.as_of)
         self.engine = engine
         if engine is not None:
-            self._mark_engine(engine, collection)
+            self._mark(collection, engine=engine)
         self.sub_title = one_line(collection.title)
         if self.revision is not None:
             self.sub_title += f" · at {self.revision.label}"
@@ -370,7 +370,7 @@ class WatchlineApp(App[None]):
             self.sub_title += f" · marks since {self.since_tracker.label}"
         self.problems = problems
         self.timeline.set_collection(collection, labels)
-        self._mark_timeline(collection)
+        self._mark(collection, timeline=True)
         if engine is None:
             self.query_bar.show_indexing(True)
             self.query_bar.show_count(len(collection.events), len(collection.events))
@@ -407,34 +407,22 @@ class WatchlineApp(App[None]):
         if tracker is not None:
             self.call_after_refresh(tracker.start, collection)
 
-    def _since_marks(self, collection: Collection) -> dict[str, str] | None:
-        tracker = self.since_tracker
-        return None if tracker is None else tracker.marks_of(collection)
-
-    def _mark_engine(self, engine: QueryEngine, collection: Collection) -> None:
-        marks = self._since_marks(collection)
-        if marks is not None and engine.collection is collection:
-            engine.set_since(marks)
-
-    def _mark_timeline(self, collection: Collection) -> None:
-        marks = self._since_marks(collection)
-        if marks is None:
-            return
-        from tui.app.since import MARK_GLYPHS
-
-        index = collection.index
-        self.timeline.set_marks(
-            {index[i]: MARK_GLYPHS[mark] for i, mark in marks.items() if i in index}
-        )
+    def _mark(
+        self, collection: Collection, *, engine: QueryEngine | None = None, timeline: bool = False
+    ) -> None:
+        """--since: mark the timeline's rows and feed the engine's since: facet."""
+        if self.since_tracker is not None:
+            self.since_tracker.apply_marks(
+                collection, engine=engine, timeline=self.timeline if timeline else None
+            )
 
     def _since_marked(self) -> None:
         """The marks are known: draw them, count the facet, run a since: query again."""
         collection = self.collection
         if collection is None or not self.query("#timeline"):
             return
-        self._mark_timeline(collection)
+        self._mark(collection, engine=self.engine, timeline=True)
         if self.engine is not None:
-            self._mark_engine(self.engine, collection)
             if any(term.field == "since" for term in self._query.terms):
                 self._apply_query(self._query_text, initial=True)
             else:
@@ -447,18 +435,9 @@ class WatchlineApp(App[None]):
 
     def action_history(self) -> None:
         """The whole history of the selected event (``h``, with --since)."""
-        tracker = self.since_tracker
         cursor = self.timeline.cursor
-        if tracker is None or self.collection is None or cursor is None:
-            return
-        event = self.collection.events[cursor]
-        entries = tracker.entries(event)
-        if entries is None:
-            self.notify(tracker.error or "The history is still being read from git.")
-            return
-        from tui.app.screens.history import EventHistoryScreen
-
-        self.push_screen(EventHistoryScreen(event, entries, tracker.label))
+        if self.since_tracker is not None and self.collection is not None and cursor is not None:
+            self.since_tracker.show_history(self.collection.events[cursor])
 
     # -- the query ------------------------------------------------------------------------------
 
@@ -502,9 +481,8 @@ class WatchlineApp(App[None]):
         return True
 
     def _refresh_density(self) -> None:
-        self.query_one(DensityStrip).update(
-            self.collection, self.timeline.shown, self.timeline.cursor
-        )
+        for strip in self.query(DensityStrip):  # none while the app closes
+            strip.update(self.collection, self.timeline.shown, self.timeline.cursor)
 
     def _refresh_facets(self) -> None:
         if self.collection is None:
@@ -557,7 +535,9 @@ class WatchlineApp(App[None]):
 
     @on(Timeline.Highlighted)
     def _highlighted(self, event: Timeline.Highlighted) -> None:
-        self.query_one(DensityStrip).move_cursor(event.event_index)
+        # The timeline's message may arrive once the strip is gone (the app closing).
+        for strip in self.query(DensityStrip):
+            strip.move_cursor(event.event_index)
         if isinstance(self.screen, DetailOverlay) or self.layout_mode == "narrow":
             self._show_detail(event.event_index)
             return
@@ -717,7 +697,9 @@ class WatchlineApp(App[None]):
             if day is not None and not self.timeline.jump_to_date(day):
                 self.notify("No event to jump to.")
 
-        self.push_screen(JumpToDateScreen(), jump)
+        shown, events = self.timeline.shown, self.collection.events if self.collection else []
+        last = events[shown[-1]].date.upper if shown else None  # the last day it spans
+        self.push_screen(JumpToDateScreen(last), jump)
 
     def action_pledges(self) -> None:
         if self.collection is None:
@@ -755,11 +737,11 @@ class WatchlineApp(App[None]):
             yield command
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        """Save an SVG of the screen, except in a read-only (served) session: no file writes."""
-        if self.read_only:
-            self.notify("Screenshots are not available in a served session", severity="warning")
-            return
-        super().action_screenshot(filename, path)
+        """Save an SVG of the screen where the user finds it, and say where; nothing is
+        written in a read-only (served) session (``tui.app.screenshot``)."""
+        from tui.app.screenshot import save_screenshot
+
+        save_screenshot(self, filename, path)
 
     def action_rate(self) -> None:
         self.live.rate_selected()
@@ -772,24 +754,6 @@ class WatchlineApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
-
-    def action_first_event(self) -> None:
-        self.timeline.action_first()
-
-    def action_last_event(self) -> None:
-        self.timeline.action_last()
-
-    def action_next_month(self) -> None:
-        self.timeline.action_next_month()
-
-    def action_previous_month(self) -> None:
-        self.timeline.action_previous_month()
-
-    def action_next_year(self) -> None:
-        self.timeline.action_next_year()
-
-    def action_previous_year(self) -> None:
-        self.timeline.action_previous_year()
 
     async def action_quit(self) -> None:
         self.exit(return_code=self._exit_code)

@@ -28,7 +28,7 @@ MAX_EVENT_HITS = 40
 
 @dataclass(frozen=True, slots=True)
 class PaletteAction:
-    """An app action as the palette names it."""
+    """An action as the palette names it: the app's, or the timeline's (``timeline.first``)."""
 
     name: str
     action: str
@@ -45,15 +45,19 @@ ACTIONS: tuple[PaletteAction, ...] = (
     PaletteAction("Back", "link_back", "Return along followed related links (backspace)"),
     PaletteAction("Pledge board", "pledges", "Every pledge with its status (p)"),
     PaletteAction("Help", "help", "Keys and the query language (?)"),
-    PaletteAction("First event", "first_event", "Go to the first event (g)"),
-    PaletteAction("Last event", "last_event", "Go to the last event (G)"),
-    PaletteAction("Next month", "next_month", "The first event of the next month (])"),
+    PaletteAction("First event", "timeline.first", "Go to the first event (g)"),
+    PaletteAction("Last event", "timeline.last", "Go to the last event (G)"),
+    PaletteAction("Next month", "timeline.next_month", "The first event of the next month (])"),
     PaletteAction(
-        "Previous month", "previous_month", "The first event of this or the previous month ([)"
+        "Previous month",
+        "timeline.previous_month",
+        "The first event of this or the previous month ([)",
     ),
-    PaletteAction("Next year", "next_year", "The first event of the next year (})"),
+    PaletteAction("Next year", "timeline.next_year", "The first event of the next year (})"),
     PaletteAction(
-        "Previous year", "previous_year", "The first event of this or the previous year ({)"
+        "Previous year",
+        "timeline.previous_year",
+        "The first event of this or the previous year ({)",
     ),
 )
 
@@ -78,7 +82,9 @@ class WatchlineCommands(Provider):
         return self.app  # type: ignore[return-value]
 
     def _run(self, action: str) -> None:
-        self.app.call_later(self.app.run_action, action)
+        target, _, name = action.rpartition(".")
+        node = self.watchline.timeline if target == "timeline" else self.app
+        self.app.call_later(node.run_action, name)
 
     async def discover(self) -> Hits:
         for item in ACTIONS:

@@ -122,6 +122,11 @@ class JumpToDateScreen(ModalScreen[datetime.date | None]):
     }
     """
 
+    def __init__(self, last: datetime.date | None = None) -> None:
+        """``last``: the last day of the last event shown; a date after it is refused in place."""
+        super().__init__()
+        self._last = last
+
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.TITLE
@@ -139,19 +144,40 @@ class JumpToDateScreen(ModalScreen[datetime.date | None]):
         if not text:
             self.dismiss(None)
             return
+        error_line = self.query_one("#jump-error", Static)
         try:
             day = self.read(text)
         except EDTFError as error:
             message = printable(str(error))
-            self.query_one("#jump-error", Static).update(Content(message))
             if error.suggestion:
-                # Offer the suggestion in place: enter again accepts it.
-                self.query_one("#jump-input", Input).value = error.suggestion
+                # Offer the suggestion in place: enter again accepts it. The input now
+                # reads, so the line says what it was read as, not an error that stays.
+                field = self.query_one("#jump-input", Input)
+                with field.prevent(Input.Changed):
+                    field.value = error.suggestion
+                message = printable(f"Read {text!r} as {error.suggestion}: enter accepts it")
+            error_line.update(Content(message))
             return
         except AsOfError as error:
-            self.query_one("#jump-error", Static).update(Content(error.message))
+            error_line.update(Content(error.message))
+            return
+        if self._last is not None and day > self._last:
+            from tui.model.display import day_words
+
+            error_line.update(
+                Content(
+                    f"No event on or after {day_words(day)}: the last one shown is on "
+                    f"{day_words(self._last)}"
+                )
+            )
             return
         self.dismiss(day)
+
+    @on(Input.Changed, "#jump-input")
+    def _edited(self, event: Input.Changed) -> None:
+        # A message about what was typed before no longer applies once it is corrected.
+        event.stop()
+        self.query_one("#jump-error", Static).update("")
 
     def read(self, text: str) -> datetime.date:
         """The day ``text`` stands for; raises :class:`EDTFError` or :class:`AsOfError`."""
@@ -170,7 +196,7 @@ class AsOfScreen(JumpToDateScreen):
     HINT = "a day, month or year (judged at its last day), or today"
 
     def __init__(self, current: datetime.date | None = None) -> None:
-        super().__init__()
+        super().__init__(last=None)
         self._current = current
 
     def on_mount(self) -> None:

@@ -25,7 +25,9 @@ from tui.model.text import one_line
 if TYPE_CHECKING:
     from textual.app import App
 
+    from tui.app.widgets.timeline import Timeline
     from tui.model.history.loading import LogRevision
+    from tui.model.query import QueryEngine
 
 __all__ = ["MARK_GLYPHS", "SinceTracker"]
 
@@ -141,6 +143,36 @@ class SinceTracker:
         self.on_history()
 
     # -- what the app asks -----------------------------------------------------------------
+
+    def apply_marks(
+        self,
+        collection: Collection,
+        *,
+        engine: QueryEngine | None = None,
+        timeline: Timeline | None = None,
+    ) -> None:
+        """Once the marks are known: give them to ``engine`` (its since: facet) when it is
+        ``collection``'s, and draw them on ``timeline``."""
+        marks = self.marks_of(collection)
+        if marks is None:
+            return
+        if engine is not None and engine.collection is collection:
+            engine.set_since(marks)
+        if timeline is not None:
+            index = collection.index
+            timeline.set_marks(
+                {index[i]: MARK_GLYPHS[mark] for i, mark in marks.items() if i in index}
+            )
+
+    def show_history(self, event: Event) -> None:
+        """The whole history of ``event`` (``h``), or a word on why it is not there yet."""
+        entries = self.entries(event)
+        if entries is None:
+            self.app.notify(self.error or "The history is still being read from git.")
+            return
+        from tui.app.screens.history import EventHistoryScreen
+
+        self.app.push_screen(EventHistoryScreen(event, entries, self.label))
 
     def marks_of(self, collection: Collection) -> dict[str, str] | None:
         """The marks of ``collection`` (a reload's: marked against the same REV); None

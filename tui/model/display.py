@@ -164,7 +164,8 @@ def time_in_words(date: EDTFDate) -> str:
 
 
 def date_in_words(date: EDTFDate) -> str:
-    """A date as written and what it allows: ``May 2017 — some day between 1 May and 31 May 2017``.
+    """A date as written and what it allows: ``May 2017 — some day between 1 May and 31 May 2017``,
+    ``9 May 2017`` (a day is said once).
 
     Qualifiers are spelled out (``approximate``, ``uncertain``) so a reader never mistakes
     a circa date for an exact one; a date-time says its time to the second and its zone.
@@ -176,7 +177,11 @@ def date_in_words(date: EDTFDate) -> str:
         qualifiers.append("approximate")
     if date.uncertain:
         qualifiers.append("uncertain")
-    words = f"{date.display()} — {bounds_in_words(date.lower, date.upper)}"
+    words = date.display()
+    if date.lower != date.upper:
+        # One day says itself ("9 May 2017", not "9 May 2017 — on 9 May 2017"); a month, a
+        # season or an interval says which days it allows.
+        words += f" — {bounds_in_words(date.lower, date.upper)}"
     if qualifiers:
         words += f" ({' and '.join(qualifiers)})"
     return words
@@ -234,3 +239,19 @@ def shorter_dates(date: EDTFDate) -> tuple[str, ...]:
         if a.year // 100 == b.year // 100:
             forms.append(f"{a.year}\u2013{b.year % 100:02d}")
     return tuple(qualify(form) for form in forms)
+
+
+def shorten_url(url: str, width: int) -> str:
+    """``url`` in at most ``width`` characters for the eye: whole when it fits, else
+    without its scheme, then with the middle of its path left out (``news12.com/judge-…
+    -prison``), so the host and the end that tells pages apart both stay."""
+    if len(url) <= width:
+        return url
+    text = url.split("://", 1)[-1]
+    if len(text) <= width:
+        return text
+    if width < 12:
+        return text[: max(1, width - 1)] + "…"
+    head = (width - 1) * 2 // 3
+    tail = width - 1 - head
+    return text[:head] + "…" + text[len(text) - tail :]

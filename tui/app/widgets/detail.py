@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -34,6 +35,7 @@ from tui.model.display import (
     day_words,
     format_money,
     person_display,
+    shorten_url,
 )
 from tui.model.links.remembered import LinkResult
 from tui.model.log import SETTLED_STATUSES, Collection, Event, Pledge
@@ -61,6 +63,12 @@ class DetailPane(VerticalScroll):
     Call :meth:`show` with the event (or None) whenever the selection, the collection or the
     as-of date changes.
     """
+
+    # j and k scroll as the arrows do (the overlay at 80x24 has no timeline beneath to move).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Scroll down", show=False, id="detail.down"),
+        Binding("k", "scroll_up", "Scroll up", show=False, id="detail.up"),
+    ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "detail-pane--title",
@@ -98,6 +106,7 @@ class DetailPane(VerticalScroll):
             background: $block-cursor-background;
             text-style: $block-cursor-text-style;
         }
+
         & > #detail-more { margin-top: 1; }
         & .detail-pane--title { text-style: bold; color: $text; }
         & .detail-pane--label { color: $text-muted; }
@@ -492,14 +501,13 @@ class DetailPane(VerticalScroll):
         checks = getattr(self.app, "link_results", None) or {}
         url_check = checks.get(source.url) if source.url else None
         if source.url:
-            link = link_content(source.url, source.url, self._link_style(source.url))
-            lines.append(self._hanging(indent, link))
+            lines.append(self._hanging(indent, self._url(source.url, indent.cell_length)))
             lines.extend(self._hanging(indent, mark) for mark in self._check_mark(url_check))
         if source.archived:
-            copy = link_content(source.archived, source.archived, self._link_style(source.archived))
             label = "archived: "
             if url_check is not None and url_check.dead:
                 label = "read the archived copy: "
+            copy = self._url(source.archived, indent.cell_length + len(label))
             lines.append(self._hanging(indent, Content.assemble(label, copy)))
             copy_marks = self._check_mark(checks.get(source.archived))
             lines.extend(self._hanging(indent, mark) for mark in copy_marks)
@@ -509,6 +517,15 @@ class DetailPane(VerticalScroll):
             note = safe_content(source.note).stylize(self._style("muted"))
             lines.append(self._hanging(indent, note))
         return lines
+
+    def _url(self, url: str, used: int) -> Content:
+        """A URL on one line: whole where it fits, else shortened for the eye (the link
+        keeps it whole), never wrapped mid-word. One that cannot be a link stays whole."""
+        if safe_link_target(url) is None:
+            return safe_content(url, single_line=True)
+        room = self.scrollable_content_region.width - used
+        shown = shorten_url(url, room) if room > 0 else url
+        return link_content(shown, url, self._link_style(url))
 
     def _check_mark(self, result: LinkResult | None) -> list[Content]:
         """Under a link: found dead (or moved) at the last ``watchline sources check``."""
@@ -556,10 +573,14 @@ class DetailPane(VerticalScroll):
             arrow = "\u2192 "
         else:
             arrow = "\u2190 cited by: "
-        muted = self._style("muted")
+        muted, link_style = self._style("muted"), self._style("link")
+        if self.app.no_color:
+            # Colours become greys (NO_COLOR): a light link on the cursor's light grey
+            # would be grey on grey. The row takes the cursor's own colours instead.
+            muted, link_style = Style(), Style(underline=True)
         parts: list[Content | tuple[str, Style]] = [
             (arrow, muted),
-            safe_content(title, single_line=True).stylize(self._style("link")),
+            safe_content(title, single_line=True).stylize(link_style),
         ]
         if when:
             parts.append((f" \u00b7 {when}", muted))
