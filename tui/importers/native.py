@@ -20,7 +20,7 @@ from typing import Any
 from tui.importers.yaml_writer import emit_mapping, emit_sequence
 from tui.model.format import SPECS, Field
 
-_TEXT_KINDS = frozenset({"text", "id", "ref", "currency", "status", "url"})
+_TEXT_KINDS = frozenset({"text", "id", "ref", "currency", "status", "url", "query"})
 
 
 class NativeInvalid(Exception):
