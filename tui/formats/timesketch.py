@@ -17,7 +17,7 @@ its own (Timesketch makes each an attribute): ``watchline_id``, ``kind``, ``summ
 CSV), ``agency_names``, ``place``, ``source_urls``. And ``watchline`` holds the event in
 the log's own form with every registry entry it names (agencies, people, topics,
 sources, kinds, by the field table) and the log's title (the first row: its description
-too), so ``watchline import timesketch`` gives back the events and the entries they use;
+and saved views too), so ``watchline import timesketch`` gives back the events and the entries they use;
 registry entries no event names are not carried.
 
 In CSV, a cell that would start a spreadsheet formula gets a leading ``'`` as in the
@@ -36,7 +36,7 @@ from typing import Any
 from tui.formats import Selection
 from tui.formats.common import agency_names, event_sources, web_url
 from tui.formats.csv_format import SEPARATOR, cell
-from tui.formats.log_form import event_form, mapping_form
+from tui.formats.log_form import event_form, mapping_form, registry_form
 from tui.model.citations import cited_ids
 from tui.model.edtf import EDTFDate
 from tui.model.format import SPECS
@@ -120,6 +120,9 @@ def carried(collection: Collection, event: Event, first: bool = False) -> dict[s
     out: dict[str, Any] = {"title": collection.title}
     if first and collection.description is not None:
         out["description"] = collection.description
+    if first and collection.views:
+        # The saved views belong to the log, not to an event: the first row carries them.
+        out["views"] = registry_form(collection, "views")
     done: set[tuple[str, str]] = set()
     pending = [(name, entry_id) for name, ids in found.items() for entry_id in ids]
     while pending:
