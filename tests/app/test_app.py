@@ -147,9 +147,8 @@ async def test_toggling_a_facet_value_edits_the_query() -> None:
         await pilot.press("f")
         panel = app.query_one("#facets", FacetPanel)
         assert app.focused is panel
-        await pilot.press("down")
-        while panel.highlighted is not None and panel.highlighted < 1:
-            await pilot.press("down")  # past the "Agency" heading
+        await pilot.pause()
+        assert panel.highlighted == 1  # opened on the first value, past the "Agency" heading
         await pilot.press("enter")  # the first agency: BPD, 8 events
         await pilot.pause()
         assert app.query_text == "agency:bpd"
@@ -327,9 +326,8 @@ async def test_on_a_small_terminal_details_and_facets_open_over_the_timeline() -
         assert isinstance(app.screen, FacetsOverlay)
         panel = app.screen.query_one(FacetPanel)
         assert app.focused is panel
-        await pilot.press("down")
-        while panel.highlighted is not None and panel.highlighted < 1:
-            await pilot.press("down")  # past the "Agency" heading
+        await pilot.pause()
+        assert panel.highlighted == 1  # opened on the first value, past the "Agency" heading
         await pilot.press("enter")
         await pilot.pause()
         assert app.query_text == "agency:bpd"

@@ -21,6 +21,7 @@ from tui.app.app import WatchlineApp
 from tui.app.overlays import DetailOverlay, JumpToDateScreen
 from tui.app.widgets.density import DensityStrip
 from tui.app.widgets.detail import DetailPane
+from tui.app.widgets.facets import FacetPanel
 from tui.model.load import load_paths
 from tui.model.log import Collection, Source
 
@@ -188,3 +189,17 @@ async def test_a_cursor_move_after_the_density_strip_is_gone_is_no_crash() -> No
             == app.collection.events[app.timeline.shown[2]].id
         )
     assert os.environ.get("NO_COLOR") is None
+
+
+async def test_facets_open_on_their_first_value_and_enter_chooses_it() -> None:
+    app = WatchlineApp(collection=sample_collection(), as_of=AS_OF, remember=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f")
+        await pilot.pause()
+        panel = app.screen.query_one(FacetPanel)
+        assert panel.has_focus and panel.highlighted is not None
+        shown = str(panel.get_option_at_index(panel.highlighted).prompt)
+        assert "Bridgeport" in shown  # the Agency facet's first value, not its heading
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_text == "agency:bpd"

@@ -207,6 +207,14 @@ class FacetPanel(OptionList):
             index = next((i for i, row in enumerate(rows) if row.key == keep), None)
             self.highlighted = min(highlighted, len(rows) - 1) if index is None else index
 
+    def on_focus(self) -> None:
+        # Opened, the cursor is on the first value (enter chooses it), not nowhere nor on a
+        # heading, where the first enter would fold the facet instead.
+        if self.highlighted is None or self._rows[self.highlighted].action == "heading":
+            first = next((i for i, row in enumerate(self._rows) if row.action == "value"), None)
+            if first is not None and (self.highlighted is None or self.highlighted < first):
+                self.highlighted = first
+
     def _split(self, facet: str, values: list[FacetValue]) -> tuple[list[FacetValue], int]:
         """The values to show (active first, then by count) and how many are left out."""
         visible = [v for v in values if v.count > 0 or v.active or v.excluded]
