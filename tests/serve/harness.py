@@ -47,6 +47,22 @@ def timeline_markers() -> list[str]:
     return ([title.group(1).strip()[:40]] if title else []) + titles[:40]
 
 
+def proc_environ(pid: int) -> dict[str, str]:
+    """The environment process ``pid`` was started with (/proc/PID/environ)."""
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    return dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 15.0) -> bool:
+    """Poll ``predicate`` until it holds or ``timeout`` passes; its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
 class ServerThread:
     """A :class:`WatchlineSSHServer` running on its own event loop in a thread."""
 

@@ -17,8 +17,8 @@ import asyncssh
 import pyte
 import pytest
 
+from tests.serve.harness import proc_environ, timeline_markers
 from tests.serve.harness import ssh_argv as ssh
-from tests.serve.harness import timeline_markers
 from tui.serve.ssh import NEEDS_TERMINAL, NO_COMMANDS, SERVER_BUSY, SHUTTING_DOWN
 
 pytestmark = pytest.mark.e2e
@@ -28,11 +28,6 @@ MARKERS = timeline_markers()
 
 def shows_timeline(terminal) -> bool:
     return terminal.shows(*MARKERS)
-
-
-def proc_environ(pid: int) -> dict[str, str]:
-    raw = Path(f"/proc/{pid}/environ").read_bytes()
-    return dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
 
 
 def proc_argv(pid: int) -> list[str]:

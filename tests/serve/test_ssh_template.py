@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.serve.harness import BUNDLED, timeline_markers
+from tests.serve.harness import BUNDLED, proc_environ, timeline_markers, wait_until
 from tests.serve.harness import ssh_argv as ssh
 from tui.serve import served_args, served_root, watchline_argv
 from tui.serve.limits import SessionLimits
@@ -32,11 +31,6 @@ def proc_parent(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
-def proc_environ(pid: int) -> dict[str, str]:
-    raw = Path(f"/proc/{pid}/environ").read_bytes()
-    return dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
-
-
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -50,15 +44,6 @@ def proc_state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
-
-
-def wait(predicate, timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 @pytest.fixture
@@ -132,10 +117,12 @@ def test_forked_sessions_end_with_their_readers_and_the_template_with_the_server
     readers[0].send("\x11")  # ctrl+q: the app quits
     assert readers[0].wait_exit() == 0
     readers[1].close()  # the reader's client goes away
-    assert wait(lambda: len([p for p in pids if alive(p)]) == 1), [proc_state(p) for p in pids]
+    assert wait_until(lambda: len([p for p in pids if alive(p)]) == 1), [
+        proc_state(p) for p in pids
+    ]
     server.stop()
-    assert wait(lambda: not any(alive(p) for p in pids))
-    assert wait(lambda: not alive(template))
+    assert wait_until(lambda: not any(alive(p) for p in pids))
+    assert wait_until(lambda: not alive(template))
 
 
 def test_a_changed_log_is_what_the_next_forked_session_shows(

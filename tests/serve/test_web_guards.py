@@ -19,6 +19,7 @@ import aiohttp
 import pytest
 
 from tests.serve.browser import CHROMIUM, browser, open_tab
+from tests.serve.harness import wait_until
 from tests.serve.test_serve_commands import children_of, free_port, get_page, start, stop
 
 pytestmark = pytest.mark.e2e
@@ -35,15 +36,6 @@ def apps_of(server_pid: int) -> list[int]:
         if b"--read-only" in argv:
             apps.append(pid)
     return apps
-
-
-def wait_until(predicate, timeout: float = 15.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 def gone(pid: int) -> bool:
