@@ -178,3 +178,44 @@ async def test_a_large_selection_keeps_the_density_line_until_the_keys_pause(
         assert await wait_until(pilot, lambda: line() != before)
         expected = density._count(collection, first_half[:-1], 60, strip._ramp)
         assert expected is not None and expected[0] in line()
+
+
+def test_progress_tells_its_listener_only_when_the_bar_moves() -> None:
+    from tui.app.loading import LoadProgress
+
+    told: list[str] = []
+    progress = LoadProgress()
+    progress.listener = told.append
+    for done in range(100_001):
+        progress(done, 100_000)
+    progress.stage = "indexing"
+    # A whole percent or one of the 20 bar cells at a time, then the stage: not 100,001.
+    assert 100 <= len(told) <= 125
+    assert told[-2].endswith("100%")
+    assert told[-1] == "indexing the events…"
+
+
+async def test_a_slow_load_shows_its_progress_in_the_header_then_the_log() -> None:
+    # The loading thread posts its progress (no timer polls it); the header shows it once
+    # the load has taken half a second, and the log's title replaces it.
+    from tui.app.loading import LOAD_PROGRESS
+
+    collection = sample_collection()
+    pending: Future[LoadedLog] = Future()
+    pending.set_running_or_notify_cancel()
+    app = WatchlineApp(preload=pending, as_of=AS_OF, remember=False, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        LOAD_PROGRESS.reset()
+        LOAD_PROGRESS(40, 100)
+        await pilot.pause(0.2)
+        assert "reading the log" not in app.sub_title  # not before half a second
+        assert await wait_until(pilot, lambda: "40%" in app.sub_title)
+        LOAD_PROGRESS(70, 100)
+        assert await wait_until(pilot, lambda: "70%" in app.sub_title)
+        engine: Future[QueryEngine] = Future()
+        engine.set_result(QueryEngine(collection, AS_OF))
+        pending.set_result(LoadedLog(collection, [], None, engine))
+        assert await wait_until(pilot, lambda: app.collection is not None)
+        await pilot.pause()
+        assert "reading the log" not in app.sub_title
+        assert LOAD_PROGRESS.listener is None  # the app no longer listens

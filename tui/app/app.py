@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.app.keymap import apply_user_keymap
 from tui.app.live import LiveLog, keep_place
+from tui.app.load_messages import EngineReady, LoadProgressed, LogLoaded
 from tui.app.loading import LOAD_PROGRESS, LoadedLog, read_log
 from tui.app.overlays import DetailOverlay, FacetsOverlay, JumpToDateScreen, ProblemsScreen
 from tui.app.rows import EventLabels, event_labels
@@ -164,7 +165,9 @@ class WatchlineApp(App[None]):
         self._preload = preload
         self._facets_timer: Timer | None = None
         self._detail_timer: Timer | None = None
-        self._progress_timer: Timer | None = None
+        # The load's progress (LoadProgressed), shown in the header once it passes 0.5 s.
+        self._progress_text = ""
+        self._progress_shown = False
         self.revision = revision
         self.live = LiveLog(self, self.paths, watch=watch and revision is None)
         self.since_tracker: SinceTracker | None = None
@@ -219,7 +222,8 @@ class WatchlineApp(App[None]):
         else:
             self.timeline.loading = True
             # A load past half a second shows how far it has got, in the header.
-            self._progress_timer = self.set_timer(0.5, self._start_load_progress)
+            self.set_timer(0.5, self._show_progress_from_now)
+            LOAD_PROGRESS.listener = lambda text: self.post_message(LoadProgressed(text))
             if self.revision is None:
                 self.live.before_load()
             self._load(self.paths)
@@ -237,7 +241,7 @@ class WatchlineApp(App[None]):
         loaded = preload.result() if preload is not None else read_log(paths, self.revision)
         collection = loaded.collection
         if collection is None:
-            self.call_from_thread(self._loaded, None, None, loaded.problems)
+            self.post_message(LogLoaded(None, None, loaded.problems))
             return
         labels = event_labels(collection)
         if not self._start_view(collection, from_thread=True):
@@ -245,16 +249,40 @@ class WatchlineApp(App[None]):
         if self._initial_query.strip():
             # A --filter must hold before the user sees a list: wait for the indexes.
             engine = loaded.wait_for_engine(self.as_of)
-            self.call_from_thread(self._loaded, collection, labels, loaded.problems, engine)
+            self.post_message(LogLoaded(collection, labels, loaded.problems, engine))
             return
         # No query to apply: every event shows, which needs no index. Draw them now and
-        # run the query (whatever the user has typed meanwhile) once the engine is built.
-        self.call_from_thread(self._loaded, collection, labels, loaded.problems, None, True)
-        # The indexes are built once the events are on screen (they would slow it).
-        self.call_from_thread(self.call_after_refresh, loaded.drawn.set)
+        # run the query (whatever the user has typed meanwhile) once the engine is built;
+        # the indexes are built once the events are on screen (they would slow it).
+        self.post_message(LogLoaded(collection, labels, loaded.problems, None, loaded))
         engine = loaded.wait_for_engine(self.as_of, after_drawn=True)
         if engine is not None:
-            self.call_from_thread(self._engine_ready, collection, engine)
+            self.post_message(EngineReady(collection, engine))
+
+    @on(LogLoaded)
+    def _log_loaded(self, message: LogLoaded) -> None:
+        LOAD_PROGRESS.listener = None
+        if message.collection is None and self._progress_shown:
+            self.sub_title = ""  # the problems screen says what happened
+        indexing = message.loaded is not None
+        self._loaded(message.collection, message.labels, message.problems, message.engine, indexing)
+        if message.loaded is not None:
+            self.call_after_refresh(message.loaded.drawn.set)
+
+    @on(EngineReady)
+    def _engine_built(self, message: EngineReady) -> None:
+        self._engine_ready(message.collection, message.engine)
+
+    @on(LoadProgressed)
+    def _load_progressed(self, message: LoadProgressed) -> None:
+        self._progress_text = message.text
+        if self._progress_shown and self.timeline.loading:
+            self.sub_title = message.text
+
+    def _show_progress_from_now(self) -> None:
+        self._progress_shown = True
+        if self._progress_text and self.query("#timeline") and self.timeline.loading:
+            self.sub_title = self._progress_text
 
     def _start_view(self, collection: Collection, *, from_thread: bool = False) -> bool:
         """--view ID: start from its query (narrowed by --filter); an id that names no view
@@ -275,20 +303,6 @@ class WatchlineApp(App[None]):
             self.query_bar.set_text(self._initial_query)
         return True
 
-    def _start_load_progress(self) -> None:
-        self._progress_timer = None
-        if self.timeline.loading:
-            self._load_progress_timer = self.set_interval(0.1, self._show_load_progress)
-            self._show_load_progress()
-
-    def _show_load_progress(self) -> None:
-        if self.timeline.loading:
-            self.sub_title = LOAD_PROGRESS.describe()
-            return
-        self._load_progress_timer.stop()
-        if self.collection is None:
-            self.sub_title = ""  # the problems screen says what happened
-
     def _loaded(
         self,
         collection: Collection | None,
@@ -298,11 +312,6 @@ class WatchlineApp(App[None]):
         indexing: bool = False,
     ) -> None:
         self.timeline.loading = False
-        if self._progress_timer is not None:
-            # Loaded within half a second: no progress to show (nor a timer firing as a
-            # quick session closes, when the timeline is gone).
-            self._progress_timer.stop()
-            self._progress_timer = None
         if collection is None or labels is None:
             self._show_problems(problems)
             return
@@ -331,6 +340,7 @@ class WatchlineApp(App[None]):
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         # One place for a worker that failed: a message on screen, never a traceback.
         if event.state == WorkerState.ERROR and event.worker.group == "load":
+            LOAD_PROGRESS.listener = None
             self.timeline.loading = False
             error = event.worker.error
             self._show_problems([f"watchline could not read the log: {error}"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import gc
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,28 +60,51 @@ class LoadedLog:
 
 
 class LoadProgress:
-    """How far the load under way has got, written by the loading thread, read by the app.
+    """How far the load under way has got, written by the loading thread.
 
-    One per process (a served session is a process of its own). Plain attributes: a
-    reader may see a value one update old, never a torn one.
+    One per process (a served session is a process of its own). The app listens
+    (:attr:`listener`, called in the loading thread): it is told when the header's text
+    would change (each whole percent, each of the bar's 20 cells, a new stage: about 120
+    times a load), and posts a message for each; nothing polls.
     """
 
     def __init__(self) -> None:
+        self.listener: Callable[[str], object] | None = None
         self.reset()
 
     def reset(self) -> None:
         """Start over: a new load begins."""
         self.done = 0
         self.total = 0
-        self.stage = "reading"
+        self._stage = "reading"
+        self._told = ""
+
+    @property
+    def stage(self) -> str:
+        return self._stage
+
+    @stage.setter
+    def stage(self, value: str) -> None:
+        self._stage = value
+        self._tell()
 
     def __call__(self, done: int, total: int) -> None:
         self.done, self.total = done, total
+        self._tell()
+
+    def _tell(self) -> None:
+        listener = self.listener
+        if listener is None:
+            return
+        text = self.describe()
+        if text != self._told:  # the bar moved (a whole percent) or the stage changed
+            self._told = text
+            listener(text)
 
     def describe(self, width: int = 20) -> str:
         """A text bar for the header: "reading the log ████████░░░░░░░░░░░░  42%"."""
-        if self.stage != "reading":
-            return f"{self.stage} the events…"
+        if self._stage != "reading":
+            return f"{self._stage} the events…"
         share = min(1.0, self.done / self.total) if self.total else 0.0
         filled = int(share * width)
         return f"reading the log {'█' * filled}{'░' * (width - filled)} {share:4.0%}"
