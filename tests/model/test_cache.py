@@ -38,15 +38,6 @@ events:
 
 
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private cache used for files of any size; returns where entries go."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("WATCHLINE_CACHE", raising=False)
-    monkeypatch.setattr(cache, "MIN_TEXT_CHARS", 0)
-    return tmp_path / "xdg" / "watchline" / "logs"
-
-
-@pytest.fixture
 def log_path(tmp_path: Path) -> Path:
     path = tmp_path / "log.yaml"
     path.write_text(LOG, encoding="utf-8")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import tui.model.load.cache as cache
 from tui.model.load import load_paths
 from tui.model.log import Collection
 from tui.model.query import FACETS, QueryEngine, stored
@@ -26,14 +25,6 @@ QUERIES = [
     '"review board" -topic:budget',
     "year:2018 OR year:2019",
 ]
-
-
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("WATCHLINE_CACHE", raising=False)
-    monkeypatch.setattr(cache, "MIN_TEXT_CHARS", 0)
-    return tmp_path / "xdg" / "watchline" / "logs"
 
 
 @pytest.fixture(scope="module")
