@@ -3,8 +3,6 @@ exports read back by the ``icalendar`` library, value by value."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.generated import generated_log
 from tui.formats import Selection
 from tui.formats.common import first_url, kind_label, topic_labels
 from tui.formats.ics import FOLD, escape_text, fold, render_events
@@ -87,12 +86,7 @@ def test_a_short_line_is_not_folded() -> None:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Selection:
-    out = tmp_path_factory.mktemp("ics") / "log.yaml"
-    subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "generate.py"), "600", "5", str(out)],
-        check=True,
-        capture_output=True,
-    )
+    out = generated_log(tmp_path_factory.mktemp("ics"), 600, 5)
     collection = load_paths([out]).collection
     assert collection is not None
     return Selection(collection, tuple(range(len(collection.events))), AS_OF)

@@ -4,13 +4,13 @@ only when there is a filter."""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.generated import generated_log
 from tui.cli import main
 from tui.formats import Selection
 from tui.formats.json_format import event_record, render_events, stream_events
@@ -22,13 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("stream") / "log.yaml"
-    subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "generate.py"), "1300", "2", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    return out
+    return generated_log(tmp_path_factory.mktemp("stream"), 1300, 2)
 
 
 def _no_engine(monkeypatch: pytest.MonkeyPatch) -> list[int]:

@@ -3,7 +3,6 @@ through the "watchline" extension objects; and the extension is checked as untru
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import date
 from decimal import Decimal
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.cli.imported import assert_same_log, load_imported
+from tests.generated import generated_text
 from tui.cli import main
 from tui.formats import Selection
 from tui.formats.timelinejs import render_events
@@ -58,12 +58,8 @@ def test_the_bundled_log_comes_back_whole_through_the_cli(
 
 @pytest.mark.parametrize(("events", "seed"), [(300, 1), (300, 2), (1000, 7)])
 def test_generated_logs_come_back_whole(events: int, seed: int, tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
     log = tmp_path / "generated.yaml"
-    log.write_text(generate.generate(events, seed), encoding="utf-8")
+    log.write_text(generated_text(events, seed), encoding="utf-8")
     before = load_imported(log)
     after, warnings = _import(_export(before, tmp_path / "g.json"), tmp_path / "back.yaml")
     assert warnings == []

@@ -5,7 +5,6 @@ file, and a file watchline wrote comes back as the same events."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 from datetime import UTC, date, datetime
@@ -15,6 +14,7 @@ import pytest
 
 from tests.cli.export_sample import sample_selection
 from tests.cli.imported import assert_same_log, load_imported
+from tests.generated import generated_text
 from tui.cli import main
 from tui.formats import Selection
 from tui.formats.timesketch import instant, render_csv, render_jsonl
@@ -106,12 +106,8 @@ def test_the_bundled_log_comes_back_whole(
 def test_generated_logs_come_back_with_every_event_and_entry_they_name(
     fmt: str, seed: int, tmp_path: Path
 ) -> None:
-    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
     log = tmp_path / "generated.yaml"
-    log.write_text(generate.generate(400, seed), encoding="utf-8")
+    log.write_text(generated_text(400, seed), encoding="utf-8")
     before = load_imported(log)
     selection = Selection(before, tuple(range(len(before.events))), date(2024, 1, 1))
     exported = tmp_path / f"g.{fmt}"

@@ -10,14 +10,13 @@ result is still compared); where it can read it, the test also checks that it di
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import tui.model.load.cache as cache
 import tui.model.load.fast as fastload
+from tests.generated import generated_log
 from tui.model.load import LoadResult, load_paths, read_text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -243,13 +242,7 @@ def test_every_path_gives_the_same_result(
 
 
 def _generate(tmp_path: Path, count: int, seed: int) -> Path:
-    out = tmp_path / f"generated-{count}-{seed}.yaml"
-    subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "generate.py"), str(count), str(seed), str(out)],
-        check=True,
-        capture_output=True,
-    )
-    return out
+    return generated_log(tmp_path, count, seed)
 
 
 @pytest.mark.parametrize("source", ["bundled", "generated-1", "generated-2"])

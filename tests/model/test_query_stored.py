@@ -4,12 +4,11 @@ and a stale, foreign or tampered entry is never used."""
 from __future__ import annotations
 
 import datetime
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.generated import generated_log
 from tui.model.load import load_paths
 from tui.model.log import Collection
 from tui.model.query import FACETS, QueryEngine, stored
@@ -29,13 +28,7 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def log_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("stored") / "log.yaml"
-    subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "generate.py"), "400", "3", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    return out
+    return generated_log(tmp_path_factory.mktemp("stored"), 400, 3)
 
 
 def _collection(path: Path) -> Collection:
