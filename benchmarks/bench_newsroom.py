@@ -35,17 +35,10 @@ import time
 from pathlib import Path
 
 import asyncssh
+from bench_serve import cpu_seconds  # run as a script: benchmarks/ is on sys.path
 
 REPO = Path(__file__).resolve().parents[1]
 FOOTER = b"palette"
-
-
-def clock_ticks(pid: int) -> int:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])
 
 
 def pss_kib(pid: int) -> int:
@@ -165,11 +158,10 @@ async def measure(server: Server, readers: int) -> dict[str, str]:
         watched = [*pids, server.process.pid] + (
             [server.template_pid] if server.template_pid else []
         )
-        before = {pid: clock_ticks(pid) for pid in watched}
+        before = {pid: cpu_seconds(pid) for pid in watched}
         await asyncio.sleep(20)
-        ticks = os.sysconf("SC_CLK_TCK")
-        session_cpu = sum(clock_ticks(pid) - before[pid] for pid in pids) / ticks
-        other_cpu = sum(clock_ticks(p) - before[p] for p in watched if p not in pids) / ticks
+        session_cpu = sum(cpu_seconds(pid) - before[pid] for pid in pids)
+        other_cpu = sum(cpu_seconds(p) - before[p] for p in watched if p not in pids)
         total_pss = sum(pss_kib(pid) for pid in pids) + (
             pss_kib(server.template_pid) if server.template_pid else 0
         )

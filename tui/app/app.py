@@ -262,16 +262,21 @@ class WatchlineApp(App[None]):
     @on(LogLoaded)
     def _log_loaded(self, message: LogLoaded) -> None:
         LOAD_PROGRESS.listener = None
-        if message.collection is None and self._progress_shown:
-            self.sub_title = ""  # the problems screen says what happened
+        self.timeline.loading = False
+        collection = message.collection
+        if collection is None or message.labels is None:
+            if self._progress_shown:
+                self.sub_title = ""  # the problems screen says what happened
+            self._show_problems(message.problems)
+            return
         indexing = message.loaded is not None
-        self._loaded(message.collection, message.labels, message.problems, message.engine, indexing)
+        self._install(
+            collection, message.labels, message.problems, message.engine, indexing=indexing
+        )
+        self.live.start()
+        self._start_since(collection)
         if message.loaded is not None:
             self.call_after_refresh(message.loaded.drawn.set)
-
-    @on(EngineReady)
-    def _engine_built(self, message: EngineReady) -> None:
-        self._engine_ready(message.collection, message.engine)
 
     @on(LoadProgressed)
     def _load_progressed(self, message: LoadProgressed) -> None:
@@ -303,24 +308,10 @@ class WatchlineApp(App[None]):
             self.query_bar.set_text(self._initial_query)
         return True
 
-    def _loaded(
-        self,
-        collection: Collection | None,
-        labels: EventLabels | None,
-        problems: list[str],
-        engine: QueryEngine | None = None,
-        indexing: bool = False,
-    ) -> None:
-        self.timeline.loading = False
-        if collection is None or labels is None:
-            self._show_problems(problems)
-            return
-        self._install(collection, labels, problems, engine, indexing=indexing)
-        self.live.start()
-        self._start_since(collection)
-
-    def _engine_ready(self, collection: Collection, engine: QueryEngine) -> None:
-        """The indexes of ``collection`` are built: run the query typed so far, count facets."""
+    @on(EngineReady)
+    def _engine_ready(self, message: EngineReady) -> None:
+        """The indexes of a log are built: run the query typed so far, count facets."""
+        collection, engine = message.collection, message.engine
         if self.collection is not collection or self.engine is not None:
             return  # a reload replaced the log meanwhile (with its own engine)
         if not self.query("#timeline"):

@@ -20,6 +20,7 @@ import socket
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from tui.serve.limits import SessionLimits
 
@@ -51,16 +52,10 @@ class ForkedSession:
         return await asyncio.shield(self._waiter)
 
     async def _wait(self) -> int:
-        loop = asyncio.get_running_loop()
         status = -signal.SIGKILL  # the template went away: its children went with it
         try:
-            while b"\n" not in self._buffer:
-                data = await loop.sock_recv(self._sock, 4096)
-                if not data:
-                    break
-                self._buffer += data
-            if b"\n" in self._buffer:
-                message = json.loads(self._buffer.split(b"\n", 1)[0])
+            message, _ = await _read_message(self._sock, self._buffer)
+            if message is not None:
                 status = int(message["status"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -68,6 +63,24 @@ class ForkedSession:
             self._sock.close()
         self.returncode = status
         return status
+
+
+async def _read_message(
+    sock: socket.socket, buffer: bytes, timeout: float | None = None
+) -> tuple[dict[str, Any] | None, bytes]:
+    """The template's next message on ``sock`` (one JSON line; None if it closed first),
+    and what came after it. Each read waits at most ``timeout`` (TimeoutError)."""
+    loop = asyncio.get_running_loop()
+    while b"\n" not in buffer:
+        data = await asyncio.wait_for(loop.sock_recv(sock, 4096), timeout)
+        if not data:
+            return None, buffer
+        buffer += data
+    first, rest = buffer.split(b"\n", 1)
+    message = json.loads(first)
+    if not isinstance(message, dict):
+        raise ValueError(f"not a message: {first[:80]!r}")
+    return message, rest
 
 
 class TemplateProcess:
@@ -147,14 +160,10 @@ class TemplateProcess:
                 [json.dumps(dict(env)).encode() + b"\n"],
                 [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds.tobytes())],
             )
-            buffer = b""
-            while b"\n" not in buffer:
-                data = await asyncio.wait_for(loop.sock_recv(sock, 4096), 30)
-                if not data:
-                    raise TemplateError("the session template closed the request")
-                buffer += data
-            first, rest = buffer.split(b"\n", 1)
-            pid = int(json.loads(first)["pid"])
+            message, rest = await _read_message(sock, b"", timeout=30)
+            if message is None:
+                raise TemplateError("the session template closed the request")
+            pid = int(message["pid"])
         except (OSError, ValueError, KeyError, TypeError, TimeoutError) as error:
             sock.close()
             raise TemplateError(f"the session template did not answer: {error}") from None

@@ -68,11 +68,10 @@ class WarmLog:
         return given or datetime.date.today()
 
     def _files_stamp(self) -> list[tuple[str, int, int]]:
-        from tui.model.bundled import bundled_log
-        from tui.model.load.files import expand_paths
+        from tui.model.watching import log_files
 
         stamp = []
-        for path in expand_paths(self.paths or [bundled_log()]):
+        for path in log_files(self.paths):
             try:
                 status = path.stat()
             except OSError:
