@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
+from textual.app import App
 
 from tui.model.edtf import parse_edtf
 from tui.model.log import Agency, Collection, Event, Person, Pledge, Rating, Related, Topic
@@ -157,3 +159,15 @@ def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "config"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def nothing_waits_on_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's threads tell it by posting messages: one that calls ``call_from_thread``
+    (which blocks the thread until the app runs the call, and forever once it has gone)
+    fails, and what it had to say never arrives."""
+
+    def refused(self: App[object], *args: object, **kwargs: object) -> NoReturn:
+        raise AssertionError("call_from_thread waits on the app: post a message instead")
+
+    monkeypatch.setattr(App, "call_from_thread", refused)

@@ -41,6 +41,7 @@ def row_text(app: WatchlineApp, event_id: str) -> str:
     return app.timeline._render_event(index, 100, Style(), False).text
 
 
+@pytest.mark.usefixtures("nothing_waits_on_the_app")
 async def test_the_three_changed_events_are_marked_and_counted(git_history: Path) -> None:
     app = since_app(git_history)
     async with app.run_test(size=(150, 45)) as pilot:
@@ -104,6 +105,7 @@ async def test_history_in_the_detail_pane_and_on_h(git_history: Path) -> None:
         assert not isinstance(app.screen, EventHistoryScreen)
 
 
+@pytest.mark.usefixtures("nothing_waits_on_the_app")
 async def test_a_reload_marks_the_working_copy_against_the_same_rev(git_history: Path) -> None:
     app = since_app(git_history)
     log = git_history / "log.yaml"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from tests.app.conftest import AS_OF, sample_collection
@@ -135,3 +136,36 @@ async def test_a_bad_view_in_the_config_is_said_once_and_the_rest_works(config_h
         await pilot.pause()
         assert isinstance(app.screen, ViewPicker)
         assert picker_lines(app.screen)[-1] == "Good  (yours)\n  kind:court"
+
+
+async def opened(pilot: Pilot[None], app: WatchlineApp) -> None:
+    """Wait (bounded) for the log read in a thread to be on screen, or for the app to end."""
+    for _ in range(200):
+        if (app.collection is not None and app.engine is not None) or not app.is_running:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the log did not load")
+
+
+@pytest.mark.usefixtures("nothing_waits_on_the_app")
+async def test_view_at_startup_of_a_log_read_in_a_thread() -> None:
+    # The bundled log, read by the load worker; its view "bridgeport" is agency:bpd.
+    app = WatchlineApp(
+        as_of=AS_OF, remember=False, watch=False, view="bridgeport", query="kind:pledge"
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, app)
+        assert app.query_bar.text == app.query_text == "agency:bpd kind:pledge"
+        shown = [app.collection.events[i] for i in app.timeline.shown]
+        assert shown and all(e.kind == "pledge" and "bpd" in e.agencies for e in shown)
+
+
+@pytest.mark.usefixtures("nothing_waits_on_the_app")
+async def test_an_unknown_view_of_a_log_read_in_a_thread_ends_with_the_message() -> None:
+    app = WatchlineApp(as_of=AS_OF, remember=False, watch=False, view="bridgepor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, app)
+    assert app.return_code == 2
+    assert app.problems[0].startswith(
+        "watchline: error: no view 'bridgepor'; did you mean 'bridgeport'?"
+    )

@@ -11,12 +11,16 @@ import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
+from textual.message import Message
 from textual.pilot import Pilot
 
 from tests.app.conftest import AS_OF
+from tui.app import live
 from tui.app.app import WatchlineApp
+from tui.app.load_messages import LogReloaded
 from tui.app.widgets.detail import DetailPane
 from tui.app.widgets.problems_panel import ProblemsPanel
 from tui.model.watching import FileWatcher, file_hashes
@@ -267,3 +271,61 @@ async def test_watching_does_not_hold_up_waiting_for_workers(tmp_path: Path) -> 
         assert task is not None and not task.done()
     # The app has ended: the watch stops within a step of watchfiles (50 ms).
     await asyncio.wait_for(asyncio.shield(task), 2)
+
+
+@pytest.mark.usefixtures("nothing_waits_on_the_app")
+async def test_a_reload_reaches_the_app_as_a_message(tmp_path: Path) -> None:
+    log = tmp_path / "log.yaml"
+    log.write_text(first_text(3))
+    heard: list[Message] = []
+    app = WatchlineApp([log], as_of=AS_OF, remember=False, watch=False)
+    async with app.run_test(size=(100, 30), message_hook=heard.append) as pilot:
+        await wait_for(pilot, lambda: app.collection is not None, "the first load")
+        save(log, first_text(3) + event("late-news", "A late addition", 28))
+        app.live.reload()
+        await wait_for(pilot, lambda: app.collection.event("late-news") is not None, "the reload")
+        assert [type(m) for m in heard if isinstance(m, LogReloaded)] == [LogReloaded]
+        await wait_for(pilot, lambda: "+1 event." in notices(app), "the notice")
+
+
+async def test_a_newer_reload_cancels_the_one_under_way_and_only_it_is_shown(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "log.yaml"
+    log.write_text(first_text(3))
+    app = WatchlineApp([log], as_of=AS_OF, remember=False, watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.collection is not None, "the first load")
+        await app.workers.wait_for_complete()
+        save(log, first_text(3) + event("late-news", "A late addition", 28))
+        app.live.reload()
+        (first,) = [worker for worker in app.workers if worker.group == "reload"]
+        app.live.reload()
+        assert first.is_cancelled
+        await wait_for(pilot, lambda: app.collection.event("late-news") is not None, "the reload")
+        await pilot.pause(0.2)  # the first thread, had it posted, would have been heard
+        assert app.live.reloads == 1
+        assert notices(app).count("+1 event.") == 1
+
+
+async def test_a_reload_that_raises_says_why_and_keeps_the_timeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "log.yaml"
+    log.write_text(first_text(3))
+    app = WatchlineApp([log], as_of=AS_OF, remember=False, watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.collection is not None, "the first load")
+        shown = app.collection
+
+        def broken(*args: object) -> NoReturn:
+            raise OSError("the disk is gone")
+
+        monkeypatch.setattr(live, "load_snapshot", broken)
+        app.live.reload()
+        await wait_for(
+            pilot,
+            lambda: "Could not reload the log: the disk is gone" in notices(app),
+            "the notice",
+        )
+        assert app.collection is shown

@@ -26,7 +26,14 @@ from textual.worker import Worker, WorkerState
 
 from tui.app.keymap import apply_user_keymap
 from tui.app.live import LiveLog, keep_place
-from tui.app.load_messages import EngineReady, LoadProgressed, LogLoaded
+from tui.app.load_messages import (
+    EngineReady,
+    LoadProgressed,
+    LogLoaded,
+    LogReloaded,
+    ReloadFailed,
+    SinceRead,
+)
 from tui.app.loading import LOAD_PROGRESS, LoadedLog, read_log
 from tui.app.overlays import DetailOverlay, FacetsOverlay, JumpToDateScreen, ProblemsScreen
 from tui.app.rows import EventLabels, event_labels
@@ -244,10 +251,15 @@ class WatchlineApp(App[None]):
             self.post_message(LogLoaded(None, None, loaded.problems))
             return
         labels = event_labels(collection)
-        if not self._start_view(collection, from_thread=True):
+        view_id = self._initial_view
+        views = saved_views(collection, self.user_config.views)
+        if view_id is not None and all(view.id != view_id for view in views):
+            # No such view: _log_loaded ends the app with the message; no engine is needed.
+            self.post_message(LogLoaded(collection, labels, loaded.problems))
             return
-        if self._initial_query.strip():
-            # A --filter must hold before the user sees a list: wait for the indexes.
+        if self._initial_query.strip() or view_id is not None:
+            # A --filter (or --view) must hold before the user sees a list: wait for the
+            # indexes. The view's query is put in the bar by _log_loaded, on the UI thread.
             engine = loaded.wait_for_engine(self.as_of)
             self.post_message(LogLoaded(collection, labels, loaded.problems, engine))
             return
@@ -269,6 +281,8 @@ class WatchlineApp(App[None]):
                 self.sub_title = ""  # the problems screen says what happened
             self._show_problems(message.problems)
             return
+        if not self._start_view(collection):
+            return
         indexing = message.loaded is not None
         self._install(
             collection, message.labels, message.problems, message.engine, indexing=indexing
@@ -277,6 +291,14 @@ class WatchlineApp(App[None]):
         self._start_since(collection)
         if message.loaded is not None:
             self.call_after_refresh(message.loaded.drawn.set)
+
+    @on(LogReloaded)
+    def _log_reloaded(self, message: LogReloaded) -> None:
+        self.live.reloaded(message)
+
+    @on(ReloadFailed)
+    def _reload_failed(self, message: ReloadFailed) -> None:
+        self.live.reload_failed(message)
 
     @on(LoadProgressed)
     def _load_progressed(self, message: LoadProgressed) -> None:
@@ -289,7 +311,7 @@ class WatchlineApp(App[None]):
         if self._progress_text and self.query("#timeline") and self.timeline.loading:
             self.sub_title = self._progress_text
 
-    def _start_view(self, collection: Collection, *, from_thread: bool = False) -> bool:
+    def _start_view(self, collection: Collection) -> bool:
         """--view ID: start from its query (narrowed by --filter); an id that names no view
         ends the app with the message, as the other commands do (False)."""
         view_id, self._initial_view = self._initial_view, None
@@ -299,13 +321,10 @@ class WatchlineApp(App[None]):
             view = find_view(view_id, saved_views(collection, self.user_config.views))
         except ViewError as error:
             self.problems = [f"watchline: error: {error.message}"]
-            (self.call_from_thread if from_thread else self.call_later)(self.exit, None, 2)
+            self.call_later(self.exit, None, 2)
             return False
         self._initial_query = with_view(view, self._initial_query)
-        if from_thread:
-            self.call_from_thread(self.query_bar.set_text, self._initial_query)
-        else:
-            self.query_bar.set_text(self._initial_query)
+        self.query_bar.set_text(self._initial_query)
         return True
 
     @on(EngineReady)
@@ -407,6 +426,11 @@ class WatchlineApp(App[None]):
         tracker = self.since_tracker
         if tracker is not None:
             self.call_after_refresh(tracker.start, collection)
+
+    @on(SinceRead)
+    def _since_read(self, message: SinceRead) -> None:
+        if self.since_tracker is not None:
+            self.since_tracker.heard(message)
 
     def _mark(
         self, collection: Collection, *, engine: QueryEngine | None = None, timeline: bool = False

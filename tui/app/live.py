@@ -2,8 +2,9 @@
 
 People edit a log while others browse it (in another tmux pane, over SSH, by ``git
 pull``). :class:`~tui.model.watching.FileWatcher` notices (no Textual there);
-:class:`LiveLog` ties it to the app: on a change it reloads in a thread, shows the new log
-with the cursor on the same event, the same query and the same scroll place, and says
+:class:`LiveLog` ties it to the app: on a change it reloads in a thread worker (which posts
+the result to the app as :class:`~tui.app.load_messages.LogReloaded`), then shows the new
+log with the cursor on the same event, the same query and the same scroll place, and says
 briefly what changed ("+2 events, 1 changed"). A save that breaks the log leaves the last
 good timeline on screen and lists the problems in a
 :class:`~tui.app.widgets.problems_panel.ProblemsPanel`, which clears once the file loads
@@ -23,6 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from textual.message import Message
+from textual.worker import Worker, get_current_worker
+
+from tui.app.load_messages import LogReloaded, ReloadFailed
 from tui.app.rows import EventLabels, event_labels
 from tui.app.widgets.problems_panel import ProblemsPanel
 from tui.app.widgets.timeline import Timeline
@@ -143,7 +148,9 @@ def keep_place(timeline: Timeline) -> Iterator[None]:
 
 
 class ReloadHost(Protocol):
-    """What :class:`LiveLog` needs from the app (WatchlineApp, or a small test app)."""
+    """What :class:`LiveLog` needs from the app (WatchlineApp, or a small test app, which
+    also hands :class:`LogReloaded` and :class:`ReloadFailed` to :meth:`LiveLog.reloaded`
+    and :meth:`LiveLog.reload_failed`)."""
 
     paths: list[Path]
     collection: Collection | None
@@ -173,7 +180,6 @@ class LiveLog:
         self.files: list[Path] = []
         self.hashes: dict[Path, str | None] = {}  # of the files as the screen shows them
         self._seen: dict[Path, str | None] = {}  # of the files as last read, good or broken
-        self._generation = 0
         self._quiet: set[str] = set()  # hashes of our own writes: announced already
         # A rating is being written: the watcher may see the new file before the form
         # reports back, and that reload is the app's own, announced by the form.
@@ -248,33 +254,54 @@ class LiveLog:
         self.reload(only_if_changed=True)
 
     def reload(self, *, only_if_changed: bool = False) -> None:
-        """Load the files again in a thread; the newest request wins."""
-        self._generation += 1
-        generation = self._generation
+        """Load the files again in a thread; the newest request wins (an exclusive worker:
+        starting one cancels the reload under way, whose result is then not shown)."""
         seen = dict(self._seen)
         started = time.perf_counter()
         as_of: datetime.date | None = getattr(self.app, "as_of", None)
         previous: Collection | None = getattr(self.app, "collection", None)
 
         def work() -> None:
+            worker: Worker[None] = get_current_worker()
             try:
                 if only_if_changed and file_hashes(log_files(self.paths)) == seen:
                     return
                 snapshot = load_snapshot(self.paths, as_of, previous)
             except Exception as error:  # the old timeline stays; say why, never a traceback
-                self.app.call_from_thread(self._failed, generation, error)
-                return
-            self.app.call_from_thread(self._reloaded, generation, snapshot, started)
+                message: Message = ReloadFailed(error, worker)
+            else:
+                message = LogReloaded(snapshot, started, worker)
+            if not worker.is_cancelled:
+                self.app.post_message(message)
 
-        self.app.run_worker(work, name="reload", group="reload", thread=True, exit_on_error=False)
+        self.app.run_worker(
+            work, name="reload", group="reload", thread=True, exclusive=True, exit_on_error=False
+        )
 
-    def _failed(self, generation: int, error: Exception) -> None:
-        if generation == self._generation:
+    def _superseded(self, worker: Worker[None]) -> bool:
+        """A newer reload was asked for after ``worker``'s: it cancelled this one, or it is
+        under way (this one had finished), and its result is the one to show."""
+        if worker.is_cancelled:
+            return True
+        return any(
+            other is not worker
+            and other.group == "reload"
+            and not (other.is_cancelled or other.is_finished)
+            for other in self.app.workers
+        )
+
+    def reload_failed(self, message: ReloadFailed) -> None:
+        """The app heard :class:`ReloadFailed`: say why, unless a newer reload is coming."""
+        if not self._superseded(message.worker):
+            error = message.error
             self.app.notify(f"Could not reload the log: {one_line(str(error))}", severity="error")
 
-    def _reloaded(self, generation: int, snapshot: Snapshot, started: float) -> None:
-        if generation != self._generation:
-            return  # a newer reload is on its way
+    def reloaded(self, message: LogReloaded) -> None:
+        """The app heard :class:`LogReloaded`: show the new log (or its problems), unless
+        a newer reload is coming."""
+        if self._superseded(message.worker):
+            return
+        snapshot, started = message.snapshot, message.started
         self._seen = dict(snapshot.hashes)
         if self.watcher is not None and set(snapshot.files) != set(self.files):
             self.watcher.retarget(

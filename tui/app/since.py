@@ -4,6 +4,8 @@ history, worked out in a thread after the first frame so the timeline never wait
 :class:`SinceTracker` reads the log at REV from git, marks the events on screen that are
 new or changed against it (again after every reload: the screen follows the working copy,
 REV stays put), then walks the history up to HEAD (or ``--rev``) for each event's commits.
+The thread posts what it has read to the app (:class:`~tui.app.load_messages.SinceRead`),
+which hands it back to the tracker on the app's thread.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from tui.app.load_messages import SinceFailed, SinceHistoryRead, SinceMarked, SinceRead
 from tui.model.history.since import (
     NEW,
     HistoryEntry,
@@ -36,8 +39,8 @@ MARK_GLYPHS = {NEW: "+", "changed": "~"}
 
 
 class SinceTracker:
-    """What ``--since REV`` adds to the app; ``on_marks`` is called (on the app's thread)
-    when the marks are known, ``on_history`` when the histories are."""
+    """What ``--since REV`` adds to the app; ``on_marks`` is called (on the app's thread,
+    from :meth:`heard`) when the marks are known, ``on_history`` when the histories are."""
 
     def __init__(
         self,
@@ -85,21 +88,22 @@ class SinceTracker:
         try:
             result = load_revision(self.base)
         except (GitError, OSError) as error:
-            self.app.call_from_thread(self._failed, f"cannot read the log at {self.label}: {error}")
+            self.app.post_message(SinceFailed(f"cannot read the log at {self.label}: {error}"))
             return
         if result.collection is None:
             count = len(result.problems)
-            self.app.call_from_thread(
-                self._failed,
-                f"the log at {self.label} has {count} problem{'s' if count != 1 else ''} "
-                f"(the first: {result.problems[0] if result.problems else 'none given'}); "
-                "nothing is marked",
+            self.app.post_message(
+                SinceFailed(
+                    f"the log at {self.label} has {count} problem{'s' if count != 1 else ''} "
+                    f"(the first: {result.problems[0] if result.problems else 'none given'}); "
+                    "nothing is marked"
+                )
             )
         else:
             base = {event.id: event for event in result.collection.events}
             marks = since_marks(base, collection.events)
             self.seconds["marks"] = time.perf_counter() - started
-            self.app.call_from_thread(self._marked, base, collection, marks)
+            self.app.post_message(SinceMarked(base, collection, marks))
         started = time.perf_counter()
         repo = self.base.repo
         try:
@@ -116,31 +120,29 @@ class SinceTracker:
                 if loaded.collection is not None:
                     head_events = {e.id: e for e in loaded.collection.events}
         except (GitError, OSError) as error:
-            self.app.call_from_thread(self._failed, f"cannot read the history: {error}")
+            self.app.post_message(SinceFailed(f"cannot read the history: {error}"))
             return
         self.seconds["history"] = time.perf_counter() - started
-        self.app.call_from_thread(self._histories, histories, head_events)
+        self.app.post_message(SinceHistoryRead(histories, head_events))
 
-    def _failed(self, message: str) -> None:
-        self.error = one_line(message)
-        self.app.notify(f"--since: {self.error}", severity="warning")
-        self.on_history()
-
-    def _marked(
-        self, base: dict[str, Event], collection: Collection, marks: dict[str, str]
-    ) -> None:
-        self.base_events = base
-        current: Collection | None = getattr(self.app, "collection", None)
-        if current is not None and current is not collection:
-            marks, collection = since_marks(base, current.events), current  # reloaded meanwhile
-        self.marks, self.marked = marks, collection
-        self.on_marks()
-
-    def _histories(
-        self, histories: dict[str, list[HistoryEntry]], head: dict[str, Event] | None
-    ) -> None:
-        self.histories, self.head_events = histories, head
-        self.on_history()
+    def heard(self, message: SinceRead) -> None:
+        """What the thread read, on the app's thread: keep it, and tell the app."""
+        if isinstance(message, SinceMarked):
+            self.base_events = message.base
+            marks, collection = message.marks, message.collection
+            current: Collection | None = getattr(self.app, "collection", None)
+            if current is not None and current is not collection:
+                # Reloaded meanwhile: mark the log on screen.
+                marks, collection = since_marks(message.base, current.events), current
+            self.marks, self.marked = marks, collection
+            self.on_marks()
+        elif isinstance(message, SinceHistoryRead):
+            self.histories, self.head_events = message.histories, message.head
+            self.on_history()
+        elif isinstance(message, SinceFailed):
+            self.error = one_line(message.reason)
+            self.app.notify(f"--since: {self.error}", severity="warning")
+            self.on_history()
 
     # -- what the app asks -----------------------------------------------------------------
 
