@@ -560,7 +560,9 @@ class WatchlineApp(App[None]):
 
     @on(Timeline.Highlighted)
     def _highlighted(self, event: Timeline.Highlighted) -> None:
-        # The timeline's message may arrive once the strip is gone (the app closing).
+        # The timeline's message may arrive once the screens are gone (the app closing).
+        if not self.screen_stack:
+            return
         for strip in self.query(DensityStrip):
             strip.move_cursor(event.event_index)
         if isinstance(self.screen, DetailOverlay) or self.layout_mode == "narrow":
