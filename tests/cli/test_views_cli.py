@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
 import pytest
 
-from tui.cli import main
+from tui.cli import SUBCOMMANDS, _command_parser, main, tui_parser
 
 
 @pytest.fixture(autouse=True)
@@ -82,3 +83,50 @@ def test_the_users_own_view_and_a_warning_for_a_bad_one(
         f"{config_home / 'config.yaml'}:7:12: warning: 'query' is not a valid query at "
         "character 1: unknown field 'kidn' (did you mean 'kind'?) (skipped)\n"
     )
+
+
+def test_changes_takes_a_view_of_the_log_at_until(
+    capsys: pytest.CaptureFixture[str], git_history: Path
+) -> None:
+    log = str(git_history / "log.yaml")
+    code, out, err = run(
+        capsys, "changes", log, "--since", "HEAD~3", "-F", "json", "--view", "bridgeport"
+    )
+    _, expected, _ = run(
+        capsys, "changes", log, "--since", "HEAD~3", "-F", "json", "-f", "agency:bpd"
+    )
+    _, everything, _ = run(capsys, "changes", log, "--since", "HEAD~3", "-F", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == json.loads(expected)
+    assert [r["message"] for r in json.loads(out)] == ["Rate a pledge"]
+    assert len(json.loads(everything)) == 3
+    code, out, err = run(capsys, "changes", log, "--view", "bridgeprot")
+    assert (code, out) == (2, "")
+    assert err.startswith("watchline: error: no view 'bridgeprot'; did you mean 'bridgeport'?")
+
+
+def query_parsers() -> list[tuple[str, argparse.ArgumentParser]]:
+    """The TUI's parser and every subcommand's (and sub-subcommand's) that takes --filter."""
+    found: list[tuple[str, argparse.ArgumentParser]] = []
+    stack = [("watchline", tui_parser())]
+    stack += [(f"watchline {name}", _command_parser(name)[1]) for name in SUBCOMMANDS]
+    while stack:
+        name, parser = stack.pop()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                stack += [(f"{name} {sub}", p) for sub, p in action.choices.items()]
+        if any("--filter" in action.option_strings for action in parser._actions):
+            found.append((name, parser))
+    return found
+
+
+def test_every_command_that_takes_a_query_takes_a_view_with_the_same_help() -> None:
+    parsers = query_parsers()
+    names = {name for name, _ in parsers}
+    assert {"watchline", "watchline list", "watchline pledges", "watchline changes"} <= names
+    helps = {}
+    for name, parser in parsers:
+        views = [action for action in parser._actions if "--view" in action.option_strings]
+        assert views, f"{name} takes --filter but not --view"
+        helps[name] = (views[0].metavar, views[0].help)
+    assert len(set(helps.values())) == 1, helps

@@ -63,7 +63,7 @@ def add_view_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def view_query(collection: Collection, view_id: str | None, query_text: str) -> str:
+def view_query(collection: Collection | None, view_id: str | None, query_text: str) -> str:
     """The query to run: ``--view ID``'s narrowed by ``--filter``. An unknown id is a usage
     error (exit 2); problems in the user's config are warnings on stderr, the rest of it
     still counts."""

@@ -1,10 +1,12 @@
-"""``watchline changes [PATH ...] [--since REV] [--until REV]``: what each commit changed.
+"""``watchline changes [PATH ...] [--since REV] [--until REV] [--filter QUERY] [--view ID]``:
+what each commit changed.
 
 Commit by commit, oldest first: the events added, removed and edited (each field with its
 old and new value, shortened), ratings added or changed, and registry entries changed, with
 the commit's id, author, date and message. A revision whose log fails to load is reported
 and skipped. ``--filter QUERY`` keeps the events the query matches before or after each
-commit (and no registry entries). Formats: table (default), json, md (a corrections trail
+commit (and no registry entries); ``--view ID`` starts from a saved view (the log's at
+``--until``, or the user's), narrowed by ``--filter``. Formats: table (default), json, md (a corrections trail
 to publish).
 """
 
@@ -17,10 +19,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.commands import CommandError
+from tui.commands import CommandError, add_view_argument, view_query
 from tui.model.text import printable
 
 if TYPE_CHECKING:
+    from tui.model.history.git import Commit, Repository
+    from tui.model.log import Collection
     from tui.model.query import Query
 
 
@@ -36,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="",
         help="only events this query keeps in their old or new version (as in the search bar)",
     )
+    add_view_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,11 +49,14 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.paths:
         raise CommandError("name the log files or folders (inside a git repository)")
-    query = _parse_filter(args.filter)
+    view_id: str | None = getattr(args, "view", None)
+    query = _parse_filter(args.filter) if view_id is None else None
     try:
         repo, relative = find_repository([Path(p) for p in args.paths])
         until = repo.resolve(args.until)
         since = repo.resolve(args.since) if args.since else None
+        if view_id is not None:
+            query = _parse_filter(view_query(_log_at(repo, until, relative), view_id, args.filter))
         revisions: list[Revision] = []
         for revision in walk_history(repo, relative, since, until):
             if query is not None:
@@ -92,6 +100,15 @@ def run(args: argparse.Namespace) -> int:
         if md:
             print(file=out)
     return 0
+
+
+def _log_at(repo: Repository, commit: Commit, relative: list[str]) -> Collection | None:
+    """The log at ``commit``, whose views ``--view`` names (None when it does not load:
+    then only the user's views count)."""
+    from tui.model.history.loading import LogRevision, load_revision
+
+    files = tuple(repo.files_at(commit, relative))
+    return load_revision(LogRevision(repo, commit, files, tuple(relative))).collection
 
 
 def _parse_filter(text: str) -> Query | None:
