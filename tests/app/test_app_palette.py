@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
 
 from tests.app.conftest import AS_OF, sample_collection
 from tui.app.app import WatchlineApp
 from tui.app.commands import ACTIONS, WatchlineCommands
+from tui.app.keymap import binding_ids
 
 pytestmark = pytest.mark.anyio
 
@@ -78,3 +83,49 @@ async def test_ctrl_p_opens_the_palette_with_our_commands() -> None:
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert app.timeline.cursor == app.collection.index["ferguson-report"] + 2
+
+
+def palette_lines(app: WatchlineApp) -> list[str]:
+    """What the open palette lists: each command's name and help, as on screen."""
+    commands = app.screen.query_one(CommandList)
+    return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+
+
+async def test_the_palette_names_the_users_key_for_a_remapped_binding(config_home: Path) -> None:
+    folder = config_home / "watchline"
+    folder.mkdir(parents=True)
+    (folder / "config.yaml").write_text(
+        "keymap:\n  app.pledges: b\n  timeline.next-month: ctrl+n,n\n", encoding="utf-8"
+    )
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"pledge board")
+        await wait_for_lines(pilot, app, "Pledge board")
+        assert "Pledge board\nEvery pledge with its status (b)" in palette_lines(app)
+        await pilot.press(*["backspace"] * len("pledge board"), *"next month")
+        await wait_for_lines(pilot, app, "Next month")
+        assert "Next month\nThe first event of the next month (^n)" in palette_lines(app)
+        await pilot.press(*["backspace"] * len("next month"), *"jump")
+        await wait_for_lines(pilot, app, "Jump to a date")
+        # Not remapped: the binding's own key.
+        assert "Jump to a date\nGo to the first event on or after a date (t)" in palette_lines(app)
+
+
+async def wait_for_lines(pilot: Pilot[None], app: WatchlineApp, name: str) -> None:
+    for _ in range(100):
+        if isinstance(app.screen, CommandPalette) and any(
+            line.startswith(f"{name}\n") for line in palette_lines(app)
+        ):
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"the palette does not list {name!r}")
+
+
+def test_every_palette_action_names_the_binding_of_its_action() -> None:
+    known = binding_ids()
+    # enter on the timeline selects the event, and the app opens its details.
+    same = {("select", "details")}
+    for item in ACTIONS:
+        action = (known[item.binding].action, item.action.rpartition(".")[2])
+        assert action[0] == action[1] or action in same, item

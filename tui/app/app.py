@@ -164,6 +164,8 @@ class WatchlineApp(App[None]):
         self._initial_query = query
         self._initial_view = view
         self.user_config = read_user_config() if config is None else config
+        # Binding id -> keys, as the user's keymap moved them (tui.app.keymap.active_keys).
+        self.user_keymap: dict[str, str] = {}
         self._query_text = ""  # the last query that parsed
         self._matched_text = ""  # the last that matched an event (or the empty query)
         self._query: Query = parse_query("")
@@ -213,7 +215,7 @@ class WatchlineApp(App[None]):
         return layout_for(self.size)
 
     def on_mount(self) -> None:
-        apply_user_keymap(self, self.user_config)
+        self.user_keymap, _ = apply_user_keymap(self, self.user_config)
         if self._remember:
             theme = saved_theme(self.available_themes)
             if theme is not None:

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.markup import escape
 
+from tui.app.keymap import active_keys
 from tui.model.text import one_line
 from tui.model.views import SavedView, saved_views
 
@@ -28,36 +31,62 @@ MAX_EVENT_HITS = 40
 
 @dataclass(frozen=True, slots=True)
 class PaletteAction:
-    """An action as the palette names it: the app's, or the timeline's (``timeline.first``)."""
+    """An action as the palette names it: the app's, or the timeline's (``timeline.first``),
+    and the binding whose key the help names (the user's key when they remapped it)."""
 
     name: str
     action: str
     help: str
+    binding: str
 
 
 ACTIONS: tuple[PaletteAction, ...] = (
-    PaletteAction("Search", "search", "Edit the query (/)"),
-    PaletteAction("Clear the query", "clear_query", "Show every event (c)"),
-    PaletteAction("Saved views", "views", "Pick a saved query: the log's and yours (v)"),
-    PaletteAction("Jump to a date", "jump_to_date", "Go to the first event on or after a date (t)"),
-    PaletteAction("Facets", "facets", "Filter by agency, topic, kind, person, year, status (f)"),
-    PaletteAction("Details", "details", "Everything about the event under the cursor (enter)"),
-    PaletteAction("Back", "link_back", "Return along followed related links (backspace)"),
-    PaletteAction("Pledge board", "pledges", "Every pledge with its status (p)"),
-    PaletteAction("Help", "help", "Keys and the query language (?)"),
-    PaletteAction("First event", "timeline.first", "Go to the first event (g)"),
-    PaletteAction("Last event", "timeline.last", "Go to the last event (G)"),
-    PaletteAction("Next month", "timeline.next_month", "The first event of the next month (])"),
+    PaletteAction("Search", "search", "Edit the query", "app.search"),
+    PaletteAction("Clear the query", "clear_query", "Show every event", "app.clear-query"),
+    PaletteAction("Saved views", "views", "Pick a saved query: the log's and yours", "app.views"),
+    PaletteAction(
+        "Jump to a date",
+        "jump_to_date",
+        "Go to the first event on or after a date",
+        "app.jump-to-date",
+    ),
+    PaletteAction(
+        "Facets",
+        "facets",
+        "Filter by agency, topic, kind, person, year, status",
+        "app.facets",
+    ),
+    PaletteAction(
+        "Details",
+        "details",
+        "Everything about the event under the cursor",
+        "timeline.select",
+    ),
+    PaletteAction("Back", "link_back", "Return along followed related links", "app.back"),
+    PaletteAction("Pledge board", "pledges", "Every pledge with its status", "app.pledges"),
+    PaletteAction("Help", "help", "Keys and the query language", "app.help"),
+    PaletteAction("First event", "timeline.first", "Go to the first event", "timeline.first"),
+    PaletteAction("Last event", "timeline.last", "Go to the last event", "timeline.last"),
+    PaletteAction(
+        "Next month",
+        "timeline.next_month",
+        "The first event of the next month",
+        "timeline.next-month",
+    ),
     PaletteAction(
         "Previous month",
         "timeline.previous_month",
-        "The first event of this or the previous month ([)",
+        "The first event of this or the previous month",
+        "timeline.previous-month",
     ),
-    PaletteAction("Next year", "timeline.next_year", "The first event of the next year (})"),
+    PaletteAction(
+        "Next year", "timeline.next_year", "The first event of the next year", "timeline.next-year"
+    ),
     PaletteAction(
         "Previous year",
         "timeline.previous_year",
-        "The first event of this or the previous year ({)",
+        "The first event of this or the previous year",
+        "timeline.previous-year",
     ),
 )
 
@@ -81,6 +110,12 @@ class WatchlineCommands(Provider):
     def watchline(self) -> WatchlineApp:
         return self.app  # type: ignore[return-value]
 
+    def _help(self, item: PaletteAction) -> str:
+        """The action's help with its key, as the footer shows it: the user's, if remapped."""
+        key = active_keys(item.binding, self.watchline.user_keymap)[0]
+        shown = self.app.get_key_display(Binding(key, item.action))
+        return f"{item.help} ({escape(shown)})"  # help is markup; a key may be "["
+
     def _run(self, action: str) -> None:
         target, _, name = action.rpartition(".")
         node = self.watchline.timeline if target == "timeline" else self.app
@@ -88,7 +123,7 @@ class WatchlineCommands(Provider):
 
     async def discover(self) -> Hits:
         for item in ACTIONS:
-            yield DiscoveryHit(item.name, partial(self._run, item.action), help=item.help)
+            yield DiscoveryHit(item.name, partial(self._run, item.action), help=self._help(item))
         for view in self._views():
             yield DiscoveryHit(
                 Content(f"View: {one_line(view.label)}"),
@@ -123,7 +158,7 @@ class WatchlineCommands(Provider):
                     matcher.highlight(item.name),  # our own words, no markup in them
                     partial(self._run, item.action),
                     text=item.name,
-                    help=item.help,
+                    help=self._help(item),
                 )
         for hit in self._view_hits(matcher):
             yield hit

@@ -10,8 +10,9 @@ is a :class:`~tui.model.problems.Problem` at its line, and left out.
 
 from __future__ import annotations
 
+import functools
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from textual.app import App
@@ -59,6 +60,18 @@ def binding_ids(modules: Iterable[str] = BINDING_MODULES) -> dict[str, Binding]:
             if binding.id is not None:
                 found.setdefault(binding.id, binding)
     return found
+
+
+@functools.cache
+def _default_keys() -> dict[str, str]:
+    return {binding_id: binding.key for binding_id, binding in binding_ids().items()}
+
+
+def active_keys(binding_id: str, keymap: Mapping[str, str]) -> list[str]:
+    """The keys that run the binding ``binding_id``: the user's (``keymap``, as
+    :func:`apply_user_keymap` gave it to Textual), else the binding's own."""
+    keys = keymap.get(binding_id) or _default_keys()[binding_id]
+    return [key.strip() for key in keys.split(",")]
 
 
 def key_problem(key: str) -> str | None:
@@ -109,10 +122,12 @@ def checked_keymap(
     return keymap, problems
 
 
-def apply_user_keymap(app: App[Any], config: UserConfig) -> list[Problem]:
+def apply_user_keymap(app: App[Any], config: UserConfig) -> tuple[dict[str, str], list[Problem]]:
     """Give the app the user's keymap, less its bad entries; say what in the config was
-    skipped (a bad view too), once, in a notification. Returns every problem."""
+    skipped (a bad view too), once, in a notification. Returns the keymap given to the app
+    (for :func:`active_keys`) and every problem."""
     problems = list(config.problems)
+    keymap: dict[str, str] = {}
     if config.keymap:
         keymap, bad = checked_keymap(config.keymap, binding_ids())
         problems.extend(bad)
@@ -129,4 +144,4 @@ def apply_user_keymap(app: App[Any], config: UserConfig) -> list[Problem]:
             timeout=10,
             markup=False,  # the message quotes the user's own text
         )
-    return sorted(problems)
+    return keymap, sorted(problems)
