@@ -9,6 +9,7 @@ last years are written at the ends.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -20,29 +21,17 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from tui.app.kinds import density_ramp
-from tui.model.log import Collection, Event
+from tui.model.log import Collection
 
-_OPEN = (datetime.date.min, datetime.date.max)
 # "2015 " before the strip and " 2021" after it.
 _LABEL_WIDTH = 5
-# Above this many shown events the strip is counted in a thread (about 0.1 s per 50k).
-THREAD_OVER = 20_000
+# Above this many shown events the strip is counted in a thread: counting takes about
+# 10-30 ms per 100k (benchmarks/bench_keys.py), within a keystroke's budget below this.
+THREAD_OVER = 250_000
 # While a search is typed on a large log the strip keeps its last line and recounts once
 # the keys pause this long: each count holds the GIL for tens of milliseconds (in its
 # thread), time the next keystroke would otherwise wait for.
 RECOUNT_DELAY = 0.12
-
-
-def _bounds(event: Event) -> tuple[int, int] | None:
-    """The event's first and last day as ordinals, open ends closed onto the other bound."""
-    lower, upper = event.date.lower, event.date.upper
-    if lower in _OPEN and upper in _OPEN:
-        return None
-    if lower in _OPEN:
-        lower = upper
-    if upper in _OPEN:
-        upper = lower
-    return lower.toordinal(), upper.toordinal()
 
 
 def density(
@@ -50,16 +39,24 @@ def density(
 ) -> tuple[list[float], datetime.date, datetime.date] | None:
     """The weight of the shown events in ``bins`` equal spans of time, with the span's ends.
 
-    Returns None when no shown event has a bounded date.
+    Returns None when no shown event has a bounded date. The events' spans are counted in
+    C (:meth:`Collection.day_spans`), and the arithmetic done once per distinct span: about
+    10 ms for 100k events, where a loop over the events took 80-170 ms.
     """
-    spans = [b for b in (_bounds(collection.events[i]) for i in shown) if b is not None]
-    if not spans or bins <= 0:
+    table = collection.day_spans()
+    spans = table.spans
+    counted: list[tuple[int, int, int]] = []  # (first day, last day, events)
+    for number, count in Counter(map(table.span_of.__getitem__, shown)).items():
+        span = spans[number]
+        if span is not None:  # span 0: no bounded day
+            counted.append((*span, count))
+    if not counted or bins <= 0:
         return None
-    first = min(start for start, _ in spans)
-    last = max(end for _, end in spans) + 1  # exclusive end, in days
+    first = min(start for start, _, _ in counted)
+    last = max(end for _, end, _ in counted) + 1  # exclusive end, in days
     days_per_bin = (last - first) / bins
     weights = [0.0] * bins
-    for start, end in spans:
+    for start, end, count in counted:
         # Uniform weight over [start, end + 1): add each bin's overlap with that interval.
         length = end + 1 - start
         a = (start - first) / days_per_bin
@@ -67,9 +64,9 @@ def density(
         first_bin = min(int(a), bins - 1)
         last_bin = min(int(b - 1e-9), bins - 1)
         if first_bin == last_bin:
-            weights[first_bin] += 1.0
+            weights[first_bin] += count
             continue
-        per_bin = days_per_bin / length
+        per_bin = days_per_bin / length * count
         weights[first_bin] += (first_bin + 1 - a) * per_bin
         for k in range(first_bin + 1, last_bin):
             weights[k] += per_bin
@@ -253,7 +250,8 @@ class DensityStrip(Widget):
     def _mark_position(self, start: datetime.date, end: datetime.date, bins: int) -> int | None:
         if self._collection is None or self._cursor is None:
             return None
-        bounds = _bounds(self._collection.events[self._cursor])
+        table = self._collection.day_spans()
+        bounds = table.spans[table.span_of[self._cursor]]
         if bounds is None:
             return None
         span = end.toordinal() + 1 - start.toordinal()
