@@ -7,7 +7,6 @@ benchmarks can build them for a log without a screen.
 
 from __future__ import annotations
 
-import datetime
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,13 +22,6 @@ from tui.model.text import one_line
 ROW_YEAR = 0
 ROW_MONTH = 1
 ROW_EVENT = 2
-
-# Precisions too coarse for a month heading: "2017" sits under its year. A season opens
-# the month it begins in ("Summer 2018" under June 2018), which is where it sorts.
-_COARSE = frozenset({"year", "decade", "century"})
-# The year heading value of events whose date has an open start ("../2018").
-OPEN_START_YEAR = 0
-
 
 # The widest date column: a longer date ("1 Feb - 30 Apr 2018" under 90 columns) is shown
 # in a shorter form that keeps its year ("Feb–Apr 2018", :func:`shorter_dates`); the detail
@@ -134,14 +126,12 @@ def event_labels(collection: Collection) -> EventLabels:
             forms_by_date[id(date)] = forms
         return forms
 
-    distinct = {id(event.date): event.date for event in events}
-    # Kept alive by the events, so an id stays one date's for as long as the labels live.
-    width = max((len(date_text_of(d, by_date)) for d in distinct.values()), default=4)
+    width = collection.date_width()  # from the log cache, for stored events
     return EventLabels(
         LazyTexts(len(events), date_text),
         LazyTexts(len(events), agencies_text),
         min(width, MAX_DATE_WIDTH),
-        event_groups(collection),
+        collection.headings(),
         short_dates=short_dates_of,
     )
 
@@ -154,19 +144,10 @@ def date_text_of(date: EDTFDate, made: dict[int, str]) -> str:
     return text
 
 
-def _group(event: Event) -> int:
-    """The heading an event sits under: year * 13 + month, month 0 for the year alone."""
-    lower = event.date.lower
-    if lower == datetime.date.min:
-        return OPEN_START_YEAR * 13
-    if event.date.precision in _COARSE:
-        return lower.year * 13
-    return lower.year * 13 + lower.month
-
-
 def event_groups(collection: Collection) -> list[int]:
-    """:func:`_group` of every event, worked out once so a filter change only compares ints."""
-    return [_group(event) for event in collection.events]
+    """Each event's heading (:func:`~tui.model.event_store.heading_of`), worked out once so a
+    filter change only compares ints."""
+    return collection.headings()
 
 
 def group_starts(groups: Sequence[int]) -> list[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tui.commands import CommandError
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _warn_uncited(events: list[Event]) -> int:
+def _warn_uncited(events: Sequence[Event]) -> int:
     """``FILE:LINE:COL: warning: ...`` for each uncited claim; 1 if there is any."""
     from tui.model.uncited import uncited
 

@@ -8,13 +8,13 @@ Field names are the log's own (``from`` is spelled ``from_`` in Python only).
 
 from __future__ import annotations
 
-import datetime
-from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tui.model.event_store import DaySpans, StoredEvents, date_width, heading_of
 
 if TYPE_CHECKING:
     from tui.model.edtf import EDTFDate
@@ -221,63 +221,6 @@ def timeline_key(event: Event) -> tuple[object, ...]:
     return (date.lower, date.upper, date.time_order, event.id)
 
 
-_OPEN_ENDS = (datetime.date.min, datetime.date.max)
-
-
-@dataclass(frozen=True, slots=True)
-class DaySpans:
-    """Each event's first and last day, as day ordinals, grouped into the distinct spans.
-
-    ``spans[span_of[i]]`` is event ``i``'s ``(first, last)``: an open end is closed onto
-    the other bound, and span 0 is ``None``, an event with no bounded day. A log of 100k
-    events has a few thousand distinct spans, so whatever adds up days over a selection
-    (the density strip) counts span numbers in C and does its arithmetic once per span.
-    """
-
-    span_of: array[int]
-    spans: list[tuple[int, int] | None]
-
-    @classmethod
-    def of(cls, events: Iterable[Event]) -> DaySpans:
-        numbers: dict[tuple[int, int] | None, int] = {None: 0}
-        span_of = array("I")
-        for event in events:
-            lower, upper = event.date.lower, event.date.upper
-            if lower in _OPEN_ENDS and upper in _OPEN_ENDS:
-                span_of.append(0)
-                continue
-            if lower in _OPEN_ENDS:
-                lower = upper
-            elif upper in _OPEN_ENDS:
-                upper = lower
-            span = (lower.toordinal(), upper.toordinal())
-            number = numbers.get(span)
-            if number is None:
-                number = numbers[span] = len(numbers)
-            span_of.append(number)
-        return cls(span_of, list(numbers))
-
-    def state(self) -> tuple[bytes, list[list[int] | None]]:
-        """Plain values for a cache (see :meth:`restored`)."""
-        return self.span_of.tobytes(), [None if s is None else list(s) for s in self.spans]
-
-    @classmethod
-    def restored(cls, state: Sequence[Any]) -> DaySpans:
-        """The table from :meth:`state` (raises ValueError if it is not one)."""
-        raw, stored = state
-        span_of = array("I")
-        span_of.frombytes(raw)
-        if not stored or stored[0] is not None:
-            raise ValueError("not a table of day spans")
-        spans: list[tuple[int, int] | None] = [None]
-        for span in stored[1:]:
-            first, last = span
-            spans.append((int(first), int(last)))
-        if span_of and max(span_of) >= len(spans):
-            raise ValueError("a span number out of range")
-        return cls(span_of, spans)
-
-
 @dataclass(slots=True)
 class Collection:
     """One or more log files merged: the registries united, the events in timeline order.
@@ -296,7 +239,8 @@ class Collection:
     sources: dict[str, Source] = field(default_factory=dict)
     kinds: dict[str, Kind] = field(default_factory=dict)
     views: dict[str, View] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
+    # A list, or StoredEvents from the log cache (each built when first asked for).
+    events: Sequence[Event] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     # Set by the loader when every file came from (or went to) its cache: the name under
     # which what is derived from this collection alone (the query indexes) is cached.
@@ -322,7 +266,7 @@ class Collection:
 
     def sort_events(self) -> None:
         """Put events in timeline order and rebuild the id index."""
-        self.events.sort(key=timeline_key)
+        self.events = sorted(self.events, key=timeline_key)
         self.index = {event.id: i for i, event in enumerate(self.events)}
         self._backlinks = None
         self._same_as = None
@@ -331,8 +275,37 @@ class Collection:
     def day_spans(self) -> DaySpans:
         """The days each event's date allows, grouped (see :class:`DaySpans`)."""
         if self._day_spans is None:
-            self._day_spans = DaySpans.of(self.events)
+            events = self.events
+            if isinstance(events, StoredEvents):
+                self._day_spans = events.spans
+            else:
+                self._day_spans = DaySpans.of(events)
         return self._day_spans
+
+    def headings(self) -> list[int]:
+        """Each event's timeline heading (:func:`~tui.model.event_store.heading_of`)."""
+        events = self.events
+        if isinstance(events, StoredEvents):
+            return events.headings
+        return [heading_of(event.date) for event in events]
+
+    def date_width(self) -> int:
+        """The widest date of the timeline's date column (:func:`~tui.model.event_store.date_width`)."""
+        events = self.events
+        return events.widest_date if isinstance(events, StoredEvents) else date_width(events)
+
+    def events_with(self, field_name: str) -> Iterator[tuple[int, Event]]:
+        """``(index, event)`` for each event whose ``field_name`` is set (not empty or
+        None): ``related``, ``same_as`` or ``pledge``. From stored events, only those
+        are built."""
+        events = self.events
+        if isinstance(events, StoredEvents):
+            for i in events.having[field_name]:
+                yield i, events[i]
+            return
+        for i, event in enumerate(events):
+            if getattr(event, field_name):
+                yield i, event
 
     def event(self, event_id: str) -> Event | None:
         i = self.index.get(event_id)
@@ -340,9 +313,17 @@ class Collection:
 
     def backlinks(self, event_id: str) -> list[tuple[Event, Related]]:
         """Events whose ``related`` names this one (relations shown both ways), in timeline order."""
+        events = self.events
+        if isinstance(events, StoredEvents):  # build only the events that link here
+            return [
+                (events[i], rel)
+                for i in events.linked_from.get(event_id, ())
+                for rel in events[i].related
+                if rel.event == event_id
+            ]
         if self._backlinks is None:
             index: dict[str, list[tuple[Event, Related]]] = {}
-            for event in self.events:
+            for _, event in self.events_with("related"):
                 for rel in event.related:
                     index.setdefault(rel.event, []).append((event, rel))
             self._backlinks = index
@@ -376,7 +357,7 @@ class Collection:
                 parent[x], x = root, parent[x]
             return root
 
-        for event in self.events:
+        for _, event in self.events_with("same_as"):
             for other in event.same_as:
                 if other == event.id or other not in self.index:
                     continue

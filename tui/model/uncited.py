@@ -21,7 +21,7 @@ sentence that marks itself ``UNVERIFIED`` or ``INFERENCE`` makes no claim and is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from tui.model.citations import citations
@@ -93,7 +93,7 @@ def claims(text: str) -> Iterator[tuple[str, str]]:
             yield f"the figure '{figure}'", sentence
 
 
-def uncited(events: list[Event]) -> list[Uncited]:
+def uncited(events: Sequence[Event]) -> list[Uncited]:
     """Every uncited claim in the text of events (and ratings) that cite several sources."""
     found: list[Uncited] = []
     for event in events:

@@ -31,7 +31,6 @@ from tui.app.kinds import TONES, kind_mark
 from tui.app.rows import (
     MAX_DATE_WIDTH,
     NARROW_DATE_WIDTH,
-    OPEN_START_YEAR,
     ROW_EVENT,
     ROW_MONTH,
     ROW_YEAR,
@@ -43,6 +42,7 @@ from tui.app.rows import (
     row_layout,
 )
 from tui.model.edtf import MONTH_NAMES
+from tui.model.event_store import OPEN_START_YEAR
 from tui.model.log import Collection
 from tui.model.text import one_line
 

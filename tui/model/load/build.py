@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.model.citations import cited_ids
+from tui.model.event_store import StoredPairs
 from tui.model.format import (
     CURRENCIES,
     EVENT_TEXT_LIMIT,
@@ -80,7 +81,8 @@ class FilePart:
     description: str | None = None
     # registry name -> id -> (object, path of its entry)
     registries: dict[str, dict[str, tuple[Any, TreePath]]] = field(default_factory=dict)
-    events: list[tuple[Event, TreePath]] = field(default_factory=list)
+    # Built here as a list; a part read from the cache holds StoredPairs (built on demand).
+    events: list[tuple[Event, TreePath]] | StoredPairs = field(default_factory=list)
     # (registry, id, path of the reference): checked once every file is built.
     refs: list[tuple[str, str, TreePath]] = field(default_factory=list)
     # Ids of events that have problems of their own (and so are not in ``events``).
@@ -95,7 +97,7 @@ class FilePart:
         """Sort ``events`` into timeline order, unless two share an id: the merge names
         the first of those in file order, which sorting could change."""
         if len({event.id for event, _ in self.events}) == len(self.events):
-            self.events.sort(key=lambda pair: timeline_key(pair[0]))
+            self.events = sorted(self.events, key=lambda pair: timeline_key(pair[0]))
             self.in_timeline_order = True
 
 
@@ -445,5 +447,7 @@ class Builder(Checks):
                 positions[index] if index < len(positions) else self.locator.locate(item_path)
             )
             values["location"] = Location(self.file, line, col)
-            self.part.events.append((Event(**values), item_path))
+            built = self.part.events
+            assert isinstance(built, list)  # a part being built holds a list
+            built.append((Event(**values), item_path))
         return INVALID  # events are kept in the part

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from tui.model.edtf import EDTFDate, parse_edtf
+from tui.model.event_store import DaySpans, StoredEvents, date_width, heading_of
 from tui.model.load.build import FilePart
 from tui.model.log import (
     BUILTIN_KINDS,
@@ -199,13 +200,53 @@ def _defined_in(part: Any, event_ids: set[str], registry: str, ref_id: str) -> b
     return ref_id in part.registries.get(registry, {})
 
 
+# Fields whose events an entry lists (StoredEvents.having): the collection's links and the
+# pledges ask for those events only.
+_HAVING = ("related", "same_as", "pledge")
+
+
+def _linked_from(events: list[Event]) -> dict[str, list[int]]:
+    """Event id -> the indexes of the events whose ``related`` names it, ascending."""
+    linked: dict[str, list[int]] = {}
+    for i, event in enumerate(events):
+        for target in dict.fromkeys(rel.event for rel in event.related):
+            linked.setdefault(target, []).append(i)
+    return linked
+
+
+def _index_below(value: Any, n: int) -> int:
+    """``value`` as an event index below ``n`` (ValueError if it is not one)."""
+    if type(value) is not int or not 0 <= value < n:
+        raise ValueError("an event index out of range")
+    return value
+
+
 def encode_part(part: Any) -> bytes:
-    """A built file part as JSON bytes (raises :class:`NotCacheable` if it can't be)."""
+    """A built file part as bytes (raises :class:`NotCacheable` if it can't be).
+
+    One JSON line holds the header (title, registries, references, the events' ids, day
+    spans and line ends), then each event is a JSON line of its own, so a reader builds
+    only the events it asks for (:class:`~tui.model.event_store.StoredEvents`).
+    """
     if part.broken_event_ids:
         raise NotCacheable
     event_ids = {event.id for event, _ in part.events}
     encode_event = _class_codec(Event)[0]
-    data = {
+    lines = [
+        json.dumps(
+            [encode_event(event), list(path)],
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+        ).encode("utf-8")
+        for event, path in part.events
+    ]
+    ends, end = [], -1
+    for line in lines:
+        end += len(line) + 1
+        ends.append(end)
+    events = [event for event, _ in part.events]
+    header = {
         "title": part.title,
         "description": part.description,
         "registries": {
@@ -215,7 +256,15 @@ def encode_part(part: Any) -> bytes:
             ]
             for name, entries in part.registries.items()
         },
-        "events": [[encode_event(event), list(path)] for event, path in part.events],
+        "ids": [event.id for event in events],
+        "ends": ends,
+        "having": {
+            name: [i for i, event in enumerate(events) if getattr(event, name)] for name in _HAVING
+        },
+        "spans": DaySpans.of(events).state(),
+        "headings": [heading_of(event.date) for event in events],
+        "widest_date": date_width(events),
+        "linked_from": _linked_from(events),
         "ordered": part.in_timeline_order,
         "refs": [
             [registry, ref_id, list(path)]
@@ -223,13 +272,17 @@ def encode_part(part: Any) -> bytes:
             if not _defined_in(part, event_ids, registry, ref_id)
         ],
     }
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.encode("utf-8")
+    text = json.dumps(header, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return b"\n".join([text.encode("utf-8"), *lines]) + b"\n"
 
 
 def decode_part(payload: bytes, file: str, locator: Any) -> Any:
-    """The file part stored in ``payload``, placed in ``file`` with ``locator``."""
-    data = json.loads(payload)
+    """The file part stored in ``payload``, placed in ``file`` with ``locator``.
+
+    Only the header is decoded here; the events stay bytes until asked for.
+    """
+    newline = payload.index(b"\n")
+    data = json.loads(payload[:newline])
     part = FilePart(file, locator, title=data["title"], description=data["description"])
     part.registries = {
         name: {
@@ -239,7 +292,33 @@ def decode_part(payload: bytes, file: str, locator: Any) -> Any:
         for name, entries in data["registries"].items()
     }
     decode_event = _class_codec(Event)[1]
-    part.events = [(decode_event(event, file), tuple(path)) for event, path in data["events"]]
+    loads = json.loads
+
+    def decode(line: bytes) -> tuple[Event, tuple[Any, ...]]:
+        event, path = loads(line)
+        return decode_event(event, file), tuple(path)
+
+    ids = data["ids"]
+    ends = [newline + 1 + end for end in data["ends"]]
+    if ends and ends[-1] != len(payload) - 1:
+        raise ValueError("the entry's events do not end where its header says")
+    having = {name: [_index_below(i, len(ids)) for i in data["having"][name]] for name in _HAVING}
+    stored = StoredEvents(
+        payload,
+        newline + 1,
+        ends,
+        decode,
+        ids=[str(event_id) for event_id in ids],
+        having=having,
+        spans=DaySpans.restored(data["spans"], len(ids)),
+        headings=[int(heading) for heading in data["headings"]],
+        widest_date=int(data["widest_date"]),
+        linked_from={
+            str(target): [_index_below(i, len(ids)) for i in sources]
+            for target, sources in data["linked_from"].items()
+        },
+    )
+    part.events = stored.pairs()
     part.refs = [(registry, ref_id, tuple(path)) for registry, ref_id, path in data["refs"]]
     part.in_timeline_order = data["ordered"] is True
     return part

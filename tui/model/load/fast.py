@@ -222,9 +222,9 @@ def cached_part(
     if not cache.MIN_TEXT_CHARS <= len(data) <= MAX_BYTES or cache.cache_dir() is None:
         return None, None
     key = cache.key_for_bytes(data)
-    # The text stays for positions: a merge problem (an id another file also defines)
-    # is placed in it. Decoding is all of it here (about 20 ms for 48 MB).
-    hit = cache.lookup(key, file, LazyLocator(data.decode("utf-8", "surrogateescape"), file))
+    # The bytes stay for positions: a merge problem (an id another file also defines)
+    # is placed in them, decoded then (not on every start: 20-50 ms for 48 MB).
+    hit = cache.lookup(key, file, LazyLocator(data, file))
     if hit is not None:
         hit.cache_key = key
         if progress is not None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tui.model.event_store import StoredEvents, StoredPairs
 from tui.model.format import (
     NOUNS,
 )
@@ -56,9 +58,13 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
                             "another id (and change its references), or make the two the same",
                         )
                     )
-    events: list[Event] = []
-    seen: dict[str, Event] = {}
-    for part in parts:
+    stored = _stored_events(parts)
+    events: Sequence[Event] = []
+    seen: dict[str, Any] = {}
+    if stored is not None:
+        # One cached file with unique ids: its events stay unbuilt (StoredEvents).
+        events, seen = stored, dict.fromkeys(stored.ids)
+    for part in parts if stored is None else ():
         for event, path in part.events:
             first_event = seen.get(event.id)
             if first_event is not None:
@@ -72,7 +78,7 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
                 )
                 continue
             seen[event.id] = event
-            events.append(event)
+            typing.cast(list[Event], events).append(event)
     known: dict[str, Any] = {name: merged for name, merged in registries.items()}
     known["events"] = set(seen).union(*(part.broken_event_ids for part in parts))
     kinds = set(BUILTIN_KINDS) | set(registries["kinds"])
@@ -100,7 +106,7 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
         description=next((p.description for p in parts if p.description), None),
         files=tuple(Path(part.file) for part in parts),
         events=events,  # put in timeline order, and indexed, by Collection itself
-        index={event.id: i for i, event in enumerate(events)} if ordered else {},
+        index=_index(events) if ordered else {},
         cache_key=_collection_key(parts),
         **{name: {k: v[0] for k, v in merged.items()} for name, merged in registries.items()},
     )
@@ -117,3 +123,17 @@ def _collection_key(parts: list[FilePart]) -> str | None:
     return hashlib.blake2b(
         "\n".join(typing.cast(list[str], keys)).encode(), digest_size=32
     ).hexdigest()
+
+
+def _stored_events(parts: list[FilePart]) -> StoredEvents | None:
+    """The stored events of a log of one cached file whose ids are unique, else None."""
+    if len(parts) != 1 or not isinstance(parts[0].events, StoredPairs):
+        return None
+    stored = parts[0].events.events
+    return stored if len(set(stored.ids)) == len(stored.ids) else None
+
+
+def _index(events: Sequence[Event]) -> dict[str, int]:
+    """Event id -> position, without building stored events."""
+    ids = events.ids if isinstance(events, StoredEvents) else [event.id for event in events]
+    return {event_id: i for i, event_id in enumerate(ids)}

@@ -84,8 +84,10 @@ class LazyLocator:
     the parse when the two disagree.
     """
 
-    def __init__(self, text: str, file: str, event_count: int | None = None) -> None:
-        self._text = text
+    def __init__(self, text: str | bytes, file: str, event_count: int | None = None) -> None:
+        # Bytes (a cache hit) are decoded only when a problem needs placing: 48 MB of a
+        # 100k-event log take tens of milliseconds a warm start need not spend.
+        self._source = text
         self._file = file
         self._event_count = event_count
         self._inner: Locator | None = None
@@ -93,6 +95,12 @@ class LazyLocator:
         self._blocks: dict[str, tuple[int, int, int]] | None = None  # name -> start, end, line
         self._positions: list[tuple[int, int]] | None = None
         self._offsets: list[int] | None = None
+
+    @property
+    def _text(self) -> str:
+        if isinstance(self._source, bytes):
+            self._source = self._source.decode("utf-8", "surrogateescape")
+        return self._source
 
     def _locator(self) -> Locator:
         if self._inner is None:

@@ -60,16 +60,17 @@ class QueryEngine:
     ) -> None:
         self.collection = collection
         self.as_of = as_of or date.today()
-        events = collection.events
-        self.n = n = len(events)
+        self.n = n = len(collection.events)
         self.all_bits = (1 << n) - 1
-        self.lowers: list[date] = [e.date.lower for e in events]
+        # The events' first days in timeline order, and last days ascending (_by_upper).
+        self.lowers: list[date]
+        self._uppers: list[date]
         if _indexes is None:
             self._build_indexes()
         else:
             _stored.restore(self, _indexes)  # what _build_indexes made, from the cache
-        self._uppers: list[date] = [events[i].date.upper for i in self._by_upper]
-        self._pledges = [i for i, e in enumerate(events) if e.pledge is not None]
+        # Stored events (a warm start) build only their pledges here, not the rest.
+        self._pledges = [i for i, _ in collection.events_with("pledge")]
         self._status_bits: dict[str, int] = {}
         self._compute_statuses()
         self._since_bits: dict[str, int] | None = None
@@ -97,6 +98,8 @@ class QueryEngine:
         self.texts: list[str] = [fold_fields(own_strings(e)) for e in events]
         self._names_text = registry_names(collection)
         self._by_upper: list[int] = sorted(range(n), key=lambda i: events[i].date.upper)
+        self.lowers = [e.date.lower for e in events]
+        self._uppers = [events[i].date.upper for i in self._by_upper]
         self.facets: dict[str, _Facet] = {
             spec.name: _Facet(spec.name, [spec.values(e) for e in events], n)
             for spec in INDEXED

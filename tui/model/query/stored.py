@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["cached_engine", "engine_key", "load", "restore", "save", "state_of"]
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 SUFFIX = ".index"
 # marshal's own format version (4: shared objects written once).
 _MARSHAL_VERSION = 4
@@ -75,6 +75,8 @@ def state_of(engine: QueryEngine) -> dict[str, Any]:
         "texts": engine.texts,
         "names_text": engine._names_text,
         "by_upper": engine._by_upper,
+        "lower_days": [day.toordinal() for day in engine.lowers],
+        "upper_days": [day.toordinal() for day in engine._uppers],
         "facets": {name: facet.state() for name, facet in engine.facets.items()},
         "sources": engine.sources.state(),
         "entity_keys": engine._entity_keys,
@@ -93,6 +95,11 @@ def restore(engine: QueryEngine, state: dict[str, Any]) -> None:
     engine.texts = state["texts"]
     engine._names_text = state["names_text"]
     engine._by_upper = state["by_upper"]
+    if len(state["lower_days"]) != n or len(state["upper_days"]) != n:
+        raise ValueError("the stored days are for another collection")
+    day = datetime.date.fromordinal
+    engine.lowers = list(map(day, state["lower_days"]))
+    engine._uppers = list(map(day, state["upper_days"]))
     engine.facets = {name: _Facet.restored(facet) for name, facet in state["facets"].items()}
     engine.sources = _Postings.restored(state["sources"])
     engine._entity_keys = state["entity_keys"]

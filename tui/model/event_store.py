@@ -1,0 +1,224 @@
+"""Events kept as bytes and built one by one as they are asked for, and the table of their
+days: what lets a log of 100k events draw its first screen without building 100k objects.
+
+The log cache (:mod:`tui.model.load.codec`) stores each event as one line of its own, so a
+warm start reads the file, checks its MAC and hands the lines to a :class:`StoredEvents`;
+the timeline asks for the thirty events on screen and those are all that get built.
+Nothing here knows the encoding: the cache passes the function that decodes a line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, overload
+
+from tui.model.text import one_line
+
+if TYPE_CHECKING:
+    from tui.model.edtf import EDTFDate
+    from tui.model.log import Event
+
+__all__ = ["OPEN_START_YEAR", "DaySpans", "StoredEvents", "date_width", "heading_of"]
+
+_OPEN_ENDS = (datetime.date.min, datetime.date.max)
+# Precisions too coarse for a month heading: "2017" sits under its year. A season opens
+# the month it begins in ("Summer 2018" under June 2018), which is where it sorts.
+_COARSE = frozenset({"year", "decade", "century"})
+# The year heading value of events whose date has an open start ("../2018").
+OPEN_START_YEAR = 0
+
+
+def heading_of(date: EDTFDate) -> int:
+    """The timeline heading an event of ``date`` sits under: year * 13 + month, month 0
+    for the year alone."""
+    lower = date.lower
+    if lower == datetime.date.min:
+        return OPEN_START_YEAR * 13
+    if date.precision in _COARSE:
+        return lower.year * 13
+    return lower.year * 13 + lower.month
+
+
+def date_width(events: Iterable[Event]) -> int:
+    """The width of the widest date as the timeline's date column writes it (at least 4);
+    measured once per date object (events share them: a few thousand at 100k events)."""
+    distinct = {id(event.date): event.date for event in events}
+    return max((len(one_line(date.compact())) for date in distinct.values()), default=4)
+
+
+# An event and the path of its entry in the file (for placing a problem).
+Pair = tuple["Event", tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class DaySpans:
+    """Each event's first and last day, as day ordinals, grouped into the distinct spans.
+
+    ``spans[span_of[i]]`` is event ``i``'s ``(first, last)``: an open end is closed onto
+    the other bound, and span 0 is ``None``, an event with no bounded day. A log of 100k
+    events has a few thousand distinct spans, so whatever adds up days over a selection
+    (the density strip) counts span numbers in C and does its arithmetic once per span.
+    """
+
+    span_of: array[int]
+    spans: list[tuple[int, int] | None]
+
+    @classmethod
+    def of(cls, events: Iterable[Event]) -> DaySpans:
+        numbers: dict[tuple[int, int] | None, int] = {None: 0}
+        span_of = array("I")
+        for event in events:
+            lower, upper = event.date.lower, event.date.upper
+            if lower in _OPEN_ENDS and upper in _OPEN_ENDS:
+                span_of.append(0)
+                continue
+            if lower in _OPEN_ENDS:
+                lower = upper
+            elif upper in _OPEN_ENDS:
+                upper = lower
+            span = (lower.toordinal(), upper.toordinal())
+            number = numbers.get(span)
+            if number is None:
+                number = numbers[span] = len(numbers)
+            span_of.append(number)
+        return cls(span_of, list(numbers))
+
+    def state(self) -> list[Any]:
+        """Plain JSON values for a cache (see :meth:`restored`)."""
+        return [self.span_of.tolist(), [None if s is None else list(s) for s in self.spans]]
+
+    @classmethod
+    def restored(cls, state: Sequence[Any], n: int) -> DaySpans:
+        """The table of ``n`` events from :meth:`state` (ValueError if it is not one)."""
+        numbers, stored = state
+        if not stored or stored[0] is not None or len(numbers) != n:
+            raise ValueError("not a table of day spans")
+        spans: list[tuple[int, int] | None] = [None]
+        for first, last in stored[1:]:
+            spans.append((int(first), int(last)))
+        span_of = array("I", numbers)
+        if span_of and max(span_of) >= len(spans):
+            raise ValueError("a span number out of range")
+        return cls(span_of, spans)
+
+
+class StoredEvents(Sequence["Event"]):
+    """A log's events in timeline order, each built from its stored line on first use.
+
+    ``blob[ends[i - 1] + 1 : ends[i]]`` is event ``i``'s line (the first starts at
+    ``start``); ``decode`` turns a line into the event and its entry's path. A built event
+    is kept, so asking twice gives the same object, from any thread. ``ids`` are the
+    events' ids (the merge checks them and indexes them without building an event);
+    ``having`` names, per field (``related``, ``same_as``, ``pledge``), the events for
+    which it is set, so the collection's links and the pledges build only those; ``spans``
+    is their :class:`DaySpans`, ``headings`` their :func:`heading_of` and ``widest_date``
+    their :func:`date_width`: what the timeline needs of every event. ``linked_from`` maps
+    an event id to the events whose ``related`` names it (the detail pane's backlinks).
+    """
+
+    def __init__(
+        self,
+        blob: bytes,
+        start: int,
+        ends: Sequence[int],
+        decode: Callable[[bytes], Pair],
+        *,
+        ids: list[str],
+        having: dict[str, list[int]],
+        spans: DaySpans,
+        headings: list[int],
+        widest_date: int,
+        linked_from: dict[str, list[int]],
+    ) -> None:
+        n = len(ends)
+        if len(ids) != n or len(spans.span_of) != n or len(headings) != n:
+            raise ValueError("the stored events do not fit their tables")
+        self._blob = blob
+        self._starts = array("Q", [start])
+        self._starts.extend(end + 1 for end in ends[:-1])
+        self._ends = array("Q", ends)
+        self._decode = decode
+        self._built: list[Pair | None] = [None] * len(ends)
+        self._lock = threading.Lock()
+        self.ids = ids
+        self.having = having
+        self.spans = spans
+        self.headings = headings
+        self.widest_date = widest_date
+        self.linked_from = linked_from
+
+    def __len__(self) -> int:
+        return len(self._built)
+
+    def pair(self, index: int) -> Pair:
+        """Event ``index`` with the path of its entry, built if it was not yet."""
+        pair = self._built[index]
+        if pair is None:
+            with self._lock:  # one object per event, whichever thread asks first
+                pair = self._built[index]
+                if pair is None:
+                    if index < 0:
+                        index += len(self._built)
+                    line = self._blob[self._starts[index] : self._ends[index]]
+                    pair = self._built[index] = self._decode(line)
+        return pair
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Event]: ...
+    def __getitem__(self, index: int | slice) -> Event | list[Event]:
+        if isinstance(index, slice):
+            return [self.pair(i)[0] for i in range(*index.indices(len(self)))]
+        return self.pair(index)[0]
+
+    def __iter__(self) -> Iterator[Event]:
+        for i in range(len(self._built)):
+            yield self.pair(i)[0]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        # As the list it stands for (building every event: for tests and debugging).
+        return repr(list(self))
+
+    @property
+    def built(self) -> int:
+        """How many events have been built so far (the rest are still bytes)."""
+        return sum(pair is not None for pair in self._built)
+
+    def pairs(self) -> StoredPairs:
+        """The events with their entries' paths, as a file part holds them."""
+        return StoredPairs(self)
+
+
+class StoredPairs(Sequence[Pair]):
+    """:class:`StoredEvents` seen as a file part's ``(event, path)`` pairs."""
+
+    def __init__(self, events: StoredEvents) -> None:
+        self.events = events
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    @overload
+    def __getitem__(self, index: int) -> Pair: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Pair]: ...
+    def __getitem__(self, index: int | slice) -> Pair | list[Pair]:
+        if isinstance(index, slice):
+            return [self.events.pair(i) for i in range(*index.indices(len(self)))]
+        return self.events.pair(index)
+
+    def __iter__(self) -> Iterator[Pair]:
+        for i in range(len(self.events)):
+            yield self.events.pair(i)
