@@ -81,8 +81,7 @@ class FilePart:
     description: str | None = None
     # registry name -> id -> (object, path of its entry)
     registries: dict[str, dict[str, tuple[Any, TreePath]]] = field(default_factory=dict)
-    # Built here as a list; a part read from the cache holds StoredPairs (built on demand).
-    events: list[tuple[Event, TreePath]] | StoredPairs = field(default_factory=list)
+    events: list[tuple[Event, TreePath]] | StoredPairs = field(default_factory=list)  # cached: lazy
     # (registry, id, path of the reference): checked once every file is built.
     refs: list[tuple[str, str, TreePath]] = field(default_factory=list)
     # Ids of events that have problems of their own (and so are not in ``events``).
@@ -94,8 +93,7 @@ class FilePart:
     cache_key: str | None = None
 
     def put_in_timeline_order(self) -> None:
-        """Sort ``events`` into timeline order, unless two share an id: the merge names
-        the first of those in file order, which sorting could change."""
+        """Sort ``events`` into timeline order unless two share an id (the merge names the first)."""
         if len({event.id for event, _ in self.events}) == len(self.events):
             self.events = sorted(self.events, key=lambda pair: timeline_key(pair[0]))
             self.in_timeline_order = True
@@ -408,6 +406,7 @@ class Builder(Checks):
     def events(self, value: list[Any], path: TreePath) -> Any:
         positions = self.locator.event_positions()
         spec = SPECS["event"]
+        built = self.part.events = []
         for index, item in enumerate(value):
             item_path = (*path, index)
             if not isinstance(item, dict):
@@ -447,7 +446,5 @@ class Builder(Checks):
                 positions[index] if index < len(positions) else self.locator.locate(item_path)
             )
             values["location"] = Location(self.file, line, col)
-            built = self.part.events
-            assert isinstance(built, list)  # a part being built holds a list
             built.append((Event(**values), item_path))
         return INVALID  # events are kept in the part
