@@ -26,7 +26,7 @@ from tui.app.widgets import density
 from tui.app.widgets.density import DensityStrip
 from tui.app.widgets.facets import FacetPanel
 from tui.model.log import Collection
-from tui.model.query import QueryEngine
+from tui.model.query import QueryEngine, parse_query
 
 pytestmark = pytest.mark.anyio
 
@@ -219,3 +219,43 @@ async def test_a_slow_load_shows_its_progress_in_the_header_then_the_log() -> No
         await pilot.pause()
         assert "reading the log" not in app.sub_title
         assert LOAD_PROGRESS.listener is None  # the app no longer listens
+
+
+async def test_a_large_logs_facets_are_counted_in_a_thread_for_the_query_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from tui.app import app as app_module
+    from tui.app.widgets import facets as facets_module
+    from tui.app.widgets.facets import FacetsCounted, count_facets
+
+    monkeypatch.setattr(app_module, "LARGE_LOG", 2)  # the sample counts as a large log
+    monkeypatch.setattr(app_module, "FACETS_DELAY", 0.01)
+    counted_on: list[str] = []
+    real_count = facets_module.count_facets
+
+    def spy(engine: QueryEngine, query: object) -> object:
+        counted_on.append(threading.current_thread().name)
+        return real_count(engine, query)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app_module, "count_facets", spy)
+    collection = sample_collection()
+    kind = collection.events[0].kind
+    app = WatchlineApp(collection=collection, as_of=AS_OF, remember=False, watch=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        assert await wait_until(pilot, lambda: app.engine is not None)
+        await pilot.press("slash", *f"kind:{kind}")
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        engine, query = app.engine, app._query
+        assert engine is not None
+        panel = app.query_one(FacetPanel)
+        assert panel.values == count_facets(engine, query)
+        assert counted_on and threading.main_thread().name not in counted_on
+        # A count that finishes after a newer query is not shown: it would disagree.
+        stale = count_facets(engine, parse_query(""))
+        app.post_message(FacetsCounted(engine, parse_query(""), stale))
+        await pilot.pause(0.1)
+        assert panel.values == count_facets(engine, query) != stale

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Footer, Header
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.app.keymap import apply_user_keymap
 from tui.app.live import LiveLog, keep_place
@@ -40,7 +40,7 @@ from tui.app.rows import EventLabels, event_labels
 from tui.app.settings import remember_theme, saved_theme
 from tui.app.widgets.density import DensityStrip
 from tui.app.widgets.detail import DetailPane
-from tui.app.widgets.facets import FacetPanel
+from tui.app.widgets.facets import FacetPanel, FacetsCounted, count_facets
 from tui.app.widgets.query_bar import QueryBar
 from tui.app.widgets.timeline import Timeline
 from tui.model.links.remembered import LinkResult, read_results
@@ -473,8 +473,11 @@ class WatchlineApp(App[None]):
         """The query the timeline shows (the last one that parsed)."""
         return self._query_text
 
-    def _apply_query(self, text: str, *, initial: bool = False) -> bool:
-        """Parse and run ``text``; on an error show it inline and keep the last result."""
+    def _apply_query(self, text: str, *, initial: bool = False, typed: bool = False) -> bool:
+        """Parse and run ``text``; on an error show it inline and keep the last result.
+
+        ``typed``: a keystroke in the query line, after which a large log's facets wait for
+        the keys to pause; a facet toggle or a chosen view counts them at once."""
         if self.engine is None or self.collection is None:
             return False
         bar = self.query_bar
@@ -497,7 +500,7 @@ class WatchlineApp(App[None]):
         self.timeline.show(shown)
         bar.show_count(len(shown), len(self.collection.events))
         self._refresh_density()
-        if len(self.collection.events) > LARGE_LOG:
+        if typed and len(self.collection.events) > LARGE_LOG:
             # Counting every facet value takes tens of milliseconds on a large log: let a
             # burst of keystrokes settle first, the timeline and the count do not wait.
             if self._facets_timer is not None:
@@ -514,11 +517,31 @@ class WatchlineApp(App[None]):
     def _refresh_facets(self) -> None:
         if self.collection is None:
             return
-        for panel in self._facet_panels():
+        panels = self._facet_panels()
+        if panels and self.engine is not None and len(self.collection.events) > LARGE_LOG:
+            self._count_facets(self.engine, self._query)  # tens of milliseconds: a thread
+            return
+        for panel in panels:
             if self.engine is None:
                 panel.show_indexing()  # the counts follow in _engine_ready
             else:
                 panel.refresh_counts(self.engine, self._query)
+
+    # A description, or Textual names the worker by repr() of its arguments.
+    @work(thread=True, exclusive=True, group="facets", description="facet counts")
+    def _count_facets(self, engine: QueryEngine, query: Query) -> None:
+        """Count a large log's facets off the UI thread; a newer query cancels the count
+        (exclusive), and a count that finishes anyway is not shown (``_facets_counted``)."""
+        values = count_facets(engine, query)
+        if not get_current_worker().is_cancelled:
+            self.post_message(FacetsCounted(engine, query, values))
+
+    @on(FacetsCounted)
+    def _facets_counted(self, message: FacetsCounted) -> None:
+        # Shown only for the query the timeline shows: counts and rows never disagree.
+        if message.engine is self.engine and message.query == self._query:
+            for panel in self._facet_panels():
+                panel.show_counts(message.engine, message.values)
 
     def _facet_panels(self) -> list[FacetPanel]:
         """The facet panels on show: the column at 140+ columns, or the overlay."""
@@ -542,7 +565,7 @@ class WatchlineApp(App[None]):
 
     @on(QueryBar.Edited)
     def _query_edited(self, event: QueryBar.Edited) -> None:
-        self._apply_query(event.text)
+        self._apply_query(event.text, typed=True)
 
     @on(QueryBar.Done)
     def _query_done(self) -> None:

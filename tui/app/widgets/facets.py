@@ -131,9 +131,12 @@ class FacetPanel(OptionList):
 
     def refresh_counts(self, engine: QueryEngine, query: Query) -> None:
         """Count every facet's values under ``query`` and redraw, keeping the highlighted row."""
-        wanted = [facet for facet, _ in FACETS if facet != "since" or engine.has_since]
+        self.show_counts(engine, count_facets(engine, query))
+
+    def show_counts(self, engine: QueryEngine, values: dict[str, list[FacetValue]]) -> None:
+        """Show :func:`count_facets` of ``engine`` (counted here or in a thread)."""
         self._shorter = agency_names(engine.collection)
-        self.set_counts(engine.all_facet_counts(query, wanted))
+        self.set_counts(values)
 
     def show_indexing(self) -> None:
         """A placeholder while the log's indexes are built (the counts need them)."""
@@ -303,6 +306,22 @@ class FacetPanel(OptionList):
 
 
 __all__ = ["FACETS", "FacetPanel"]
+
+
+class FacetsCounted(Message):
+    """The facets of a large log counted in a thread, for ``query`` on ``engine``."""
+
+    def __init__(
+        self, engine: QueryEngine, query: Query, values: dict[str, list[FacetValue]]
+    ) -> None:
+        super().__init__()
+        self.engine, self.query, self.values = engine, query, values
+
+
+def count_facets(engine: QueryEngine, query: Query) -> dict[str, list[FacetValue]]:
+    """Every facet's values with their counts under ``query`` (safe in a thread)."""
+    wanted = [facet for facet, _ in FACETS if facet != "since" or engine.has_since]
+    return engine.all_facet_counts(query, wanted)
 
 
 def agency_names(collection: Collection) -> dict[tuple[str, str], tuple[str, ...]]:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import bisect
+import functools
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from itertools import compress
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from tui.model.log import Collection
 from tui.model.pledges import overdue_days, status_at
@@ -39,12 +41,30 @@ from tui.model.search_text import (
     registry_names,
 )
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(
+    method: Callable[Concatenate[QueryEngine, _P], _R],
+) -> Callable[Concatenate[QueryEngine, _P], _R]:
+    """Run ``method`` holding the engine's lock (its caches change as it answers)."""
+
+    @functools.wraps(method)
+    def locked(self: QueryEngine, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
 
 class QueryEngine:
     """Runs queries over one collection from indexes built once, at construction.
 
     ``as_of`` (default: today) is the date pledge statuses and ``overdue`` are judged at;
-    :meth:`set_as_of` changes it. Not thread-safe: use one engine from one thread.
+    :meth:`set_as_of` changes it. Each public method holds the engine's lock while it
+    runs (the caches change as it answers), so the app counts facets in a thread while the
+    UI thread runs the next query; the second waits for the first, never sees it half done.
     """
 
     # Below this many events left to check for a word, checking their names one by one
@@ -58,6 +78,7 @@ class QueryEngine:
         *,
         _indexes: dict[str, Any] | None = None,
     ) -> None:
+        self._lock = threading.RLock()
         self.collection = collection
         self.as_of = as_of or date.today()
         self.n = n = len(collection.events)
@@ -168,6 +189,7 @@ class QueryEngine:
                 lists[value].append(i)
         self._status_bits = {v: _bits_from_indexes(ix, self.n) for v, ix in lists.items()}
 
+    @_locked
     def set_as_of(self, as_of: date) -> None:
         """Judge pledge statuses and ``overdue`` at ``as_of`` from now on."""
         if as_of != self.as_of:
@@ -175,6 +197,7 @@ class QueryEngine:
             self._compute_statuses()
             self._plans.clear()
 
+    @_locked
     def set_since(self, marks: dict[str, str] | None) -> None:
         """Mark events ``new`` or ``changed`` (by id; every other event is ``unchanged``)
         for ``since:`` and the "changed since" facet; None: no log to compare with."""
@@ -200,6 +223,7 @@ class QueryEngine:
 
     # -- resolving values
 
+    @_locked
     def resolve(self, field_name: str, value: str) -> set[str]:
         """The ids a typed value names in ``field_name`` (empty when it names nothing)."""
         if field_name == "status":
@@ -214,6 +238,7 @@ class QueryEngine:
             return set() if event_id is None else {event_id}
         return set(self._names.get(field_name, {}).get(fold(value), ()))
 
+    @_locked
     def unknown_values(self, query: Query | str) -> list[UnknownValue]:
         """Values of ``query`` that name nothing in the log: a UI can warn about them."""
         if isinstance(query, str):
@@ -310,6 +335,7 @@ class QueryEngine:
     def _postings(self, field_name: str) -> _Postings:
         return self.sources if field_name == "source" else self.facets[field_name].postings
 
+    @_locked
     def match_bits(self, query: Query | str) -> int:
         """The events ``query`` keeps, as a bitset (bit i is ``collection.events[i]``)."""
         if isinstance(query, str):
@@ -318,6 +344,7 @@ class QueryEngine:
         mask = self._mask(plan)
         return mask & self._text_bits(plan.text_key) if mask else 0
 
+    @_locked
     def run(self, query: Query | str) -> list[int]:
         """Indexes into ``collection.events`` of the events ``query`` keeps, ascending.
 
@@ -325,12 +352,14 @@ class QueryEngine:
         """
         return self.indexes(self.match_bits(query))
 
+    @_locked
     def indexes(self, bits: int) -> list[int]:
         """The event indexes set in ``bits``, ascending."""
         if bits == self.all_bits:
             return list(range(self.n))
         return list(compress(range(self.n), self._flags(bits)))
 
+    @_locked
     def count(self, query: Query | str) -> int:
         """How many events ``query`` keeps."""
         return self.match_bits(query).bit_count()
@@ -357,6 +386,7 @@ class QueryEngine:
     def _matched_names(self, needle: str) -> dict[str, set[str]]:
         return _text._matched_names(self, needle)
 
+    @_locked
     def facet_counts(
         self, query: Query | str, facet: str, limit: int | None = None
     ) -> list[FacetValue]:
@@ -366,6 +396,7 @@ class QueryEngine:
     def _rank(self, facet: str) -> dict[str, int]:
         return _facets._rank(self, facet)
 
+    @_locked
     def all_facet_counts(
         self,
         query: Query | str,
@@ -381,14 +412,17 @@ class QueryEngine:
     def _flags(self, bits: int) -> bytes:
         return _facets._flags(self, bits)
 
+    @_locked
     def label(self, facet: str, value_id: str) -> str:
         """The human label of a facet value (a name, a label, a year); untrusted text."""
         return _facets.label(self, facet, value_id)
 
+    @_locked
     def active_ids(self, query: Query | str, field_name: str) -> set[str]:
         """The ids the positive ``field_name`` terms of ``query`` select."""
         return _facets.active_ids(self, query, field_name)
 
+    @_locked
     def toggle_term(self, text: str, field_name: str, value_id: str) -> str:
         """:func:`toggle_term` where a typed name or alias of ``value_id`` counts as it."""
         return _facets.toggle_term(self, text, field_name, value_id)
