@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.generated import generated_log
-from tui.model.event_store import DaySpans, StoredEvents, date_width, heading_of
+from tui.model.event_store import DaySpans, StoredEvents, StoredObjects, date_width, heading_of
 from tui.model.load import load_paths
 from tui.model.log import Collection
 from tui.model.query import QueryEngine, parse_query
@@ -108,3 +108,18 @@ def test_a_table_that_does_not_fit_its_events_is_refused() -> None:
             widest_date=4,
             linked_from={},
         )
+
+
+def test_the_large_registries_are_made_entry_by_entry(log: Path) -> None:
+    cold = _loaded(log)
+    warm = _loaded(log)
+    for name in ("agencies", "people", "topics", "sources"):
+        registry = getattr(warm, name)
+        assert isinstance(registry, StoredObjects), name
+        assert registry.made == 0, name  # nothing made by the load
+        first = next(iter(registry))
+        assert first in registry and registry[first] == getattr(cold, name)[first]
+        assert registry.made == 1
+        assert registry == getattr(cold, name) and getattr(cold, name) == registry
+    assert isinstance(warm.kinds, dict) and warm.kinds == cold.kinds
+    assert repr(warm) == repr(cold)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from tui.model.text import one_line
 
@@ -22,7 +22,15 @@ if TYPE_CHECKING:
     from tui.model.edtf import EDTFDate
     from tui.model.log import Event
 
-__all__ = ["OPEN_START_YEAR", "DaySpans", "StoredEvents", "date_width", "heading_of"]
+__all__ = [
+    "OPEN_START_YEAR",
+    "DaySpans",
+    "StoredEntries",
+    "StoredEvents",
+    "StoredObjects",
+    "date_width",
+    "heading_of",
+]
 
 _OPEN_ENDS = (datetime.date.min, datetime.date.max)
 # Precisions too coarse for a month heading: "2017" sits under its year. A season opens
@@ -222,3 +230,73 @@ class StoredPairs(Sequence[Pair]):
     def __iter__(self) -> Iterator[Pair]:
         for i in range(len(self.events)):
             yield self.events.pair(i)
+
+
+_T = TypeVar("_T")
+
+
+class StoredEntries(Mapping[str, tuple[_T, tuple[Any, ...]]]):
+    """A registry as a file part holds it (id -> (entry, path of its entry)), read from the
+    cache: each entry is made into its object when first asked for (a log of 100k events
+    cites tens of thousands of people and sources; a warm start shows a few)."""
+
+    def __init__(self, rows: dict[str, tuple[Any, list[Any]]], decode: Callable[[Any], _T]) -> None:
+        self._rows = rows
+        self._decode = decode
+        self._made: dict[str, tuple[_T, tuple[Any, ...]]] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: str) -> tuple[_T, tuple[Any, ...]]:
+        made = self._made.get(key)
+        if made is None:
+            with self._lock:  # one object per entry, whichever thread asks first
+                made = self._made.get(key)
+                if made is None:
+                    obj, path = self._rows[key]
+                    made = self._made[key] = (self._decode(obj), tuple(path))
+        return made
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @property
+    def made(self) -> int:
+        """How many entries have been made into objects so far."""
+        return len(self._made)
+
+    def objects(self) -> StoredObjects[_T]:
+        """The entries alone (id -> entry), as a collection holds its registries."""
+        return StoredObjects(self)
+
+
+class StoredObjects(Mapping[str, _T]):
+    """:class:`StoredEntries` without the paths: id -> entry, made on first use."""
+
+    def __init__(self, entries: StoredEntries[_T]) -> None:
+        self._entries = entries
+
+    def __getitem__(self, key: str) -> _T:
+        return self._entries[key][0]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def made(self) -> int:
+        """How many entries have been made into objects so far."""
+        return self._entries.made
+
+    def __repr__(self) -> str:
+        return repr(dict(self))  # as the dict it stands for (making every entry)

@@ -8,7 +8,7 @@ Field names are the log's own (``from`` is spelled ``from_`` in Python only).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -233,10 +233,10 @@ class Collection:
     title: str
     description: str | None = None
     files: tuple[Path, ...] = ()
-    agencies: dict[str, Agency] = field(default_factory=dict)
-    people: dict[str, Person] = field(default_factory=dict)
-    topics: dict[str, Topic] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)
+    agencies: Mapping[str, Agency] = field(default_factory=dict)
+    people: Mapping[str, Person] = field(default_factory=dict)
+    topics: Mapping[str, Topic] = field(default_factory=dict)
+    sources: Mapping[str, Source] = field(default_factory=dict)
     kinds: dict[str, Kind] = field(default_factory=dict)
     views: dict[str, View] = field(default_factory=dict)
     # A list, or StoredEvents from the log cache (each built when first asked for).

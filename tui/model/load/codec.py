@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from tui.model.edtf import EDTFDate, parse_edtf
-from tui.model.event_store import DaySpans, StoredEvents, date_width, heading_of
+from tui.model.event_store import DaySpans, StoredEntries, StoredEvents, date_width, heading_of
 from tui.model.load.build import FilePart
 from tui.model.log import (
     BUILTIN_KINDS,
@@ -276,6 +276,20 @@ def encode_part(part: Any) -> bytes:
     return b"\n".join([text.encode("utf-8"), *lines]) + b"\n"
 
 
+# Registries a log of many events holds many entries of; made one by one as asked for.
+_LAZY_REGISTRIES = frozenset({"agencies", "people", "topics", "sources"})
+
+
+def _registry(name: str, entries: list[Any], file: str) -> Any:
+    """A part's registry from its stored rows: a dict, or for the large ones
+    :class:`StoredEntries` (each entry made when first asked for)."""
+    decode = _class_codec(_REGISTRY_CLASSES[name])[1]
+    rows = {str(entry_id): (obj, path) for entry_id, obj, path in entries}
+    if name in _LAZY_REGISTRIES:
+        return StoredEntries(rows, lambda obj: decode(obj, file))
+    return {entry_id: (decode(obj, file), tuple(path)) for entry_id, (obj, path) in rows.items()}
+
+
 def decode_part(payload: bytes, file: str, locator: Any) -> Any:
     """The file part stored in ``payload``, placed in ``file`` with ``locator``.
 
@@ -285,11 +299,7 @@ def decode_part(payload: bytes, file: str, locator: Any) -> Any:
     data = json.loads(payload[:newline])
     part = FilePart(file, locator, title=data["title"], description=data["description"])
     part.registries = {
-        name: {
-            entry_id: (_class_codec(_REGISTRY_CLASSES[name])[1](obj, file), tuple(path))
-            for entry_id, obj, path in entries
-        }
-        for name, entries in data["registries"].items()
+        name: _registry(name, entries, file) for name, entries in data["registries"].items()
     }
     decode_event = _class_codec(Event)[1]
     loads = json.loads

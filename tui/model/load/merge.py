@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tui.model.event_store import StoredEvents, StoredPairs
+from tui.model.event_store import StoredEntries, StoredEvents, StoredPairs
 from tui.model.format import (
     NOUNS,
 )
@@ -38,8 +38,16 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
     registries: dict[str, dict[str, tuple[Any, FilePart, TreePath]]] = {
         name: {} for name in REGISTRY_NAMES
     }
+    # One file read from the cache: its large registries stay unmade (StoredEntries).
+    unmade: dict[str, StoredEntries[Any]] = {
+        name: entries
+        for name, entries in (parts[0].registries.items() if len(parts) == 1 else ())
+        if isinstance(entries, StoredEntries)
+    }
     for part in parts:
         for name, entries in part.registries.items():
+            if name in unmade:
+                continue
             merged = registries[name]
             for entry_id, (obj, path) in entries.items():
                 first = merged.get(entry_id)
@@ -79,7 +87,7 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
                 continue
             seen[event.id] = event
             typing.cast(list[Event], events).append(event)
-    known: dict[str, Any] = {name: merged for name, merged in registries.items()}
+    known: dict[str, Any] = {name: unmade.get(name, merged) for name, merged in registries.items()}
     known["events"] = set(seen).union(*(part.broken_event_ids for part in parts))
     kinds = set(BUILTIN_KINDS) | set(registries["kinds"])
     for part in parts:
@@ -108,7 +116,7 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
         events=events,  # put in timeline order, and indexed, by Collection itself
         index=_index(events) if ordered else {},
         cache_key=_collection_key(parts),
-        **{name: {k: v[0] for k, v in merged.items()} for name, merged in registries.items()},
+        **_registries(registries, unmade),
     )
     return collection
 
@@ -137,3 +145,14 @@ def _index(events: Sequence[Event]) -> dict[str, int]:
     """Event id -> position, without building stored events."""
     ids = events.ids if isinstance(events, StoredEvents) else [event.id for event in events]
     return {event_id: i for i, event_id in enumerate(ids)}
+
+
+def _registries(
+    merged: dict[str, dict[str, tuple[Any, FilePart, TreePath]]],
+    unmade: dict[str, StoredEntries[Any]],
+) -> dict[str, Any]:
+    """The collection's registries: id -> entry, the stored ones still unmade."""
+    return {
+        name: unmade[name].objects() if name in unmade else {k: v[0] for k, v in entries.items()}
+        for name, entries in merged.items()
+    }
