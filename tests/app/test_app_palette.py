@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,21 @@ def test_every_palette_action_names_the_binding_of_its_action() -> None:
     for item in ACTIONS:
         action = (known[item.binding].action, item.action.rpartition(".")[2])
         assert action[0] == action[1] or action in same, item
+
+
+async def test_a_facet_the_table_puts_in_the_palette_is_offered_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.app import commands
+    from tui.model.query import FACET_TABLE
+
+    with_people = tuple(
+        dataclasses.replace(spec, palette="people") if spec.name == "person" else spec
+        for spec in FACET_TABLE
+    )
+    monkeypatch.setattr(commands, "FACET_TABLE", with_people)
+    app = make_app()
+    async with app.run_test(size=(100, 30)):
+        provider = WatchlineCommands(app.screen)
+        texts = [str(hit.text) async for hit in provider.search("filter perez")]
+    assert any(text.startswith("Filter by person: ") for text in texts)

@@ -56,3 +56,9 @@ def test_a_changed_row_changes_the_label_everywhere(monkeypatch: pytest.MonkeyPa
     engine = QueryEngine(_log(), as_of=date(2020, 6, 30))
     labels = {v.value_id: v.label for v in engine.facet_counts("", "agency")}
     assert labels["bpd"] == "BPD"
+
+
+def test_help_and_the_palette_name_the_facets_from_the_table() -> None:
+    words = table.facets_in_words()
+    assert words == "agency, topic, kind, person, year or status"
+    assert all(name in words for name in FACETS)

@@ -19,6 +19,7 @@ from textual.fuzzy import Matcher
 from textual.markup import escape
 
 from tui.app.keymap import active_keys
+from tui.model.query.table import FACET_TABLE, facets_in_words
 from tui.model.text import one_line
 from tui.model.views import SavedView, saved_views
 
@@ -53,7 +54,7 @@ ACTIONS: tuple[PaletteAction, ...] = (
     PaletteAction(
         "Facets",
         "facets",
-        "Filter by agency, topic, kind, person, year, status",
+        f"Filter by {facets_in_words()}",
         "app.facets",
     ),
     PaletteAction(
@@ -171,13 +172,12 @@ class WatchlineCommands(Provider):
         collection = self.watchline.collection
         if collection is None:
             return
-        registries = (
-            ("agency", {a.id: a.name for a in collection.agencies.values()}),
-            ("topic", {t.id: t.label for t in collection.topics.values()}),
-        )
-        for field, names in registries:
-            for value_id, name in names.items():
-                text = f"Filter by {field}: {one_line(name)}"
+        for spec in FACET_TABLE:
+            if spec.palette is None:
+                continue
+            field = spec.name
+            for value_id in getattr(collection, spec.palette):
+                text = f"Filter by {field}: {one_line(spec.label(collection, value_id))}"
                 score = matcher.match(text)
                 if score > 0:
                     yield Hit(

@@ -25,6 +25,7 @@ from textual.style import Style
 from textual.widgets import Static
 
 from tui.app.format import part_style
+from tui.model.query.table import facets_in_words
 
 
 class KeyHelp(NamedTuple):
@@ -96,9 +97,7 @@ KEY_HELP: dict[tuple[str, str], KeyHelp] = {
     ("Timeline", "next_year"): KeyHelp("Date", "Next or previous year"),
     ("Timeline", "previous_year"): KeyHelp("Date", "Next or previous year"),
     # Facets: the key that opens them, and the panel's own keys.
-    ("WatchlineApp", "facets"): KeyHelp(
-        "Facets", "Narrow by agency, topic, kind, person, year or status"
-    ),
+    ("WatchlineApp", "facets"): KeyHelp("Facets", f"Narrow by {facets_in_words()}"),
     ("FacetPanel", "select"): KeyHelp("Facets", "Add or take out a value (a heading folds)"),
     ("FacetPanel", "cursor_down"): KeyHelp("Facets", "Next or previous value"),
     ("FacetPanel", "cursor_up"): KeyHelp("Facets", "Next or previous value"),

@@ -64,13 +64,17 @@ class FacetSpec:
     heading: str
     values: Callable[[Event], tuple[str, ...]] | None
     label: Callable[[Collection, str], str]
+    # The registry whose entries the palette offers as "Filter by NAME: ..." (None: none).
+    palette: str | None = None
 
 
 # In the order the facet panel shows them. "since" shows only with --since REV.
 FACET_TABLE: tuple[FacetSpec, ...] = (
     FacetSpec("since", "Changed since", None, _fixed_label(SINCE_LABELS)),
-    FacetSpec("agency", "Agency", event_agency_ids, _registry_label("agencies", "name")),
-    FacetSpec("topic", "Topic", _topics, _registry_label("topics", "label")),
+    FacetSpec(
+        "agency", "Agency", event_agency_ids, _registry_label("agencies", "name"), "agencies"
+    ),
+    FacetSpec("topic", "Topic", _topics, _registry_label("topics", "label"), "topics"),
     FacetSpec("kind", "Kind", _kind, _registry_label("kinds", "label")),
     FacetSpec("person", "Person", event_person_ids, _registry_label("people", "name")),
     FacetSpec("year", "Year", timeline_year, _same),
@@ -82,3 +86,9 @@ SINCE_FACET = "since"
 FACETS: tuple[str, ...] = tuple(spec.name for spec in FACET_TABLE if spec.name != SINCE_FACET)
 # The facets whose values are an event's own, indexed at construction.
 INDEXED: tuple[FacetSpec, ...] = tuple(spec for spec in FACET_TABLE if spec.values is not None)
+
+
+def facets_in_words() -> str:
+    """The facets every log has by the fields a query names them with, as help and the
+    palette list them: "agency, topic, kind, person, year or status"."""
+    return ", ".join(FACETS[:-1]) + " or " + FACETS[-1]
