@@ -144,14 +144,8 @@ def date_text_of(date: EDTFDate, made: dict[int, str]) -> str:
     return text
 
 
-def event_groups(collection: Collection) -> list[int]:
-    """Each event's heading (:func:`~tui.model.event_store.heading_of`), worked out once so a
-    filter change only compares ints."""
-    return collection.headings()
-
-
 def group_starts(groups: Sequence[int]) -> list[int]:
-    """The indexes where :func:`event_groups` changes value (see :class:`EventLabels`)."""
+    """The indexes where :meth:`Collection.headings` changes value (see :class:`EventLabels`)."""
     return list(compress(range(1, len(groups)), map(ne, groups, islice(groups, 1, None))))
 
 
@@ -164,7 +158,7 @@ def build_rows(
     ``(ROW_EVENT, event_index)``) and ``event_rows``: the row of each shown event, in order.
     Events dated to a year or coarser ("2017", "201X") open no month heading: they sit
     under their year (first, since they sort by their first day). ``groups`` is
-    :func:`event_groups` when already known (it runs on every keystroke of a search).
+    :meth:`Collection.headings` when already known (it runs on every keystroke of a search).
     """
     layout = row_layout(collection, list(shown), groups)
     return [decode_row(row) for row in layout.rows], layout.event_rows
@@ -199,7 +193,7 @@ def row_layout(
     # its runs, and each run is one slice, not one Python step per event (98k results:
     # 11 -> about 2 ms; this runs on every keystroke of a search).
     if groups is None:
-        groups = event_groups(collection)
+        groups = collection.headings()
     if starts is None:
         starts = group_starts(groups)
     rows: list[int] = []

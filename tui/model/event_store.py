@@ -146,8 +146,7 @@ class StoredEvents(Sequence["Event"]):
         if len(ids) != n or len(spans.span_of) != n or len(headings) != n:
             raise ValueError("the stored events do not fit their tables")
         self._blob = blob
-        self._starts = array("Q", [start])
-        self._starts.extend(end + 1 for end in ends[:-1])
+        self._start = start
         self._ends = array("Q", ends)
         self._decode = decode
         self._built: list[Pair | None] = [None] * len(ends)
@@ -171,7 +170,8 @@ class StoredEvents(Sequence["Event"]):
                 if pair is None:
                     if index < 0:
                         index += len(self._built)
-                    line = self._blob[self._starts[index] : self._ends[index]]
+                    begin = self._ends[index - 1] + 1 if index else self._start
+                    line = self._blob[begin : self._ends[index]]
                     pair = self._built[index] = self._decode(line)
         return pair
 

@@ -68,10 +68,10 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
                     )
     stored = _stored_events(parts)
     events: Sequence[Event] = []
-    seen: dict[str, Any] = {}
+    seen: dict[str, Event] = {}
     if stored is not None:
         # One cached file with unique ids: its events stay unbuilt (StoredEvents).
-        events, seen = stored, dict.fromkeys(stored.ids)
+        events, event_ids = stored
     for part in parts if stored is None else ():
         for event, path in part.events:
             first_event = seen.get(event.id)
@@ -88,7 +88,9 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
             seen[event.id] = event
             typing.cast(list[Event], events).append(event)
     known: dict[str, Any] = {name: unmade.get(name, merged) for name, merged in registries.items()}
-    known["events"] = set(seen).union(*(part.broken_event_ids for part in parts))
+    if stored is None:
+        event_ids = set(seen)
+    known["events"] = event_ids.union(*(part.broken_event_ids for part in parts))
     kinds = set(BUILTIN_KINDS) | set(registries["kinds"])
     for part in parts:
         for registry, ref_id, path in part.refs:
@@ -133,12 +135,14 @@ def _collection_key(parts: list[FilePart]) -> str | None:
     ).hexdigest()
 
 
-def _stored_events(parts: list[FilePart]) -> StoredEvents | None:
-    """The stored events of a log of one cached file whose ids are unique, else None."""
+def _stored_events(parts: list[FilePart]) -> tuple[StoredEvents, set[str]] | None:
+    """The stored events of a log of one cached file whose ids are unique, with the set of
+    those ids; else None."""
     if len(parts) != 1 or not isinstance(parts[0].events, StoredPairs):
         return None
     stored = parts[0].events.events
-    return stored if len(set(stored.ids)) == len(stored.ids) else None
+    ids = set(stored.ids)
+    return (stored, ids) if len(ids) == len(stored.ids) else None
 
 
 def _index(events: Sequence[Event]) -> dict[str, int]:
