@@ -102,6 +102,7 @@ def test_a_table_that_does_not_fit_its_events_is_refused() -> None:
             [1],
             lambda line: (None, ()),  # type: ignore[arg-type,return-value]
             ids=[],
+            keys=[],
             having={},
             spans=spans,
             headings=[],

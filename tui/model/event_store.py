@@ -10,10 +10,13 @@ Nothing here knows the encoding: the cache passes the function that decodes a li
 from __future__ import annotations
 
 import datetime
+import math
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, chain, repeat
+from operator import add
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from tui.model.text import one_line
@@ -23,13 +26,21 @@ if TYPE_CHECKING:
     from tui.model.log import Event
 
 __all__ = [
+    "HAVING",
     "OPEN_START_YEAR",
+    "BuiltEvents",
     "DaySpans",
+    "LazyEvents",
+    "MergedEntries",
+    "MergedEvents",
     "StoredEntries",
     "StoredEvents",
     "StoredObjects",
     "date_width",
+    "having_fields",
     "heading_of",
+    "linked_from",
+    "sort_code",
 ]
 
 _OPEN_ENDS = (datetime.date.min, datetime.date.max)
@@ -114,66 +125,73 @@ class DaySpans:
         return cls(span_of, spans)
 
 
-class StoredEvents(Sequence["Event"]):
-    """A log's events in timeline order, each built from its stored line on first use.
+# Fields whose events a table lists (LazyEvents.having): the collection's links and the
+# pledges ask for those events only.
+HAVING = ("related", "same_as", "pledge")
 
-    ``blob[ends[i - 1] + 1 : ends[i]]`` is event ``i``'s line (the first starts at
-    ``start``); ``decode`` turns a line into the event and its entry's path. A built event
-    is kept, so asking twice gives the same object, from any thread. ``ids`` are the
-    events' ids (the merge checks them and indexes them without building an event);
-    ``having`` names, per field (``related``, ``same_as``, ``pledge``), the events for
-    which it is set, so the collection's links and the pledges build only those; ``spans``
-    is their :class:`DaySpans`, ``headings`` their :func:`heading_of` and ``widest_date``
-    their :func:`date_width`: what the timeline needs of every event. ``linked_from`` maps
-    an event id to the events whose ``related`` names it (the detail pane's backlinks).
+# sort_code packs a date's (lower, upper, time_order) into one int: 22 bits per day
+# ordinal (date.max is 3,652,059) and 38 for the time, microseconds from the start of the
+# day before (a time with its UTC offset lies within a day either side of its own day).
+_DAY_BITS = 22
+_TIME_BITS = 38
+
+
+def sort_code(date: EDTFDate) -> int:
+    """Where ``date`` sorts on the timeline as one int: the ints of two dates compare as
+    their ``(lower, upper, time_order)`` do (:func:`tui.model.log.timeline_key` without
+    the id), so stored events of several files merge without being built."""
+    order = date.time_order
+    clock = 0 if order == -math.inf else round((order + 86400) * 1e6) + 1
+    days = (date.lower.toordinal() << _DAY_BITS) | date.upper.toordinal()
+    return (days << _TIME_BITS) | clock
+
+
+def having_fields(events: Sequence[Event]) -> dict[str, list[int]]:
+    """Field name (of :data:`HAVING`) -> the indexes of the events for which it is set."""
+    return {name: [i for i, event in enumerate(events) if getattr(event, name)] for name in HAVING}
+
+
+def linked_from(events: Sequence[Event]) -> dict[str, list[int]]:
+    """Event id -> the indexes of the events whose ``related`` names it, ascending."""
+    linked: dict[str, list[int]] = {}
+    for i, event in enumerate(events):
+        for target in dict.fromkeys(rel.event for rel in event.related):
+            linked.setdefault(target, []).append(i)
+    return linked
+
+
+class LazyEvents(Sequence["Event"]):
+    """A log's events in timeline order with what the collection needs of every one of
+    them, so that none has to be built for it: an event is built when it is asked for.
+
+    ``ids`` are the events' ids (the merge checks and indexes them); ``keys`` their
+    :func:`sort_code` (several files' events merge by them); ``having`` names, per field
+    (``related``, ``same_as``, ``pledge``), the events for which it is set, so the
+    collection's links and the pledges build only those; ``spans`` is their
+    :class:`DaySpans`, ``headings`` their :func:`heading_of` and ``widest_date`` their
+    :func:`date_width`: what the timeline needs of every event. ``linked_from`` maps an
+    event id to the events whose ``related`` names it (the detail pane's backlinks).
     """
 
-    def __init__(
-        self,
-        blob: bytes,
-        start: int,
-        ends: Sequence[int],
-        decode: Callable[[bytes], Pair],
-        *,
-        ids: list[str],
-        having: dict[str, list[int]],
-        spans: DaySpans,
-        headings: list[int],
-        widest_date: int,
-        linked_from: dict[str, list[int]],
-    ) -> None:
-        n = len(ends)
-        if len(ids) != n or len(spans.span_of) != n or len(headings) != n:
-            raise ValueError("the stored events do not fit their tables")
-        self._blob = blob
-        self._start = start
-        self._ends = array("Q", ends)
-        self._decode = decode
-        self._built: list[Pair | None] = [None] * len(ends)
-        self._lock = threading.Lock()
-        self.ids = ids
-        self.having = having
-        self.spans = spans
-        self.headings = headings
-        self.widest_date = widest_date
-        self.linked_from = linked_from
-
-    def __len__(self) -> int:
-        return len(self._built)
+    ids: list[str]
+    keys: list[int]
+    having: dict[str, list[int]]
+    spans: DaySpans
+    headings: list[int]
+    widest_date: int
+    linked_from: dict[str, list[int]]
 
     def pair(self, index: int) -> Pair:
         """Event ``index`` with the path of its entry, built if it was not yet."""
-        pair = self._built[index]
-        if pair is None:
-            with self._lock:  # one object per event, whichever thread asks first
-                pair = self._built[index]
-                if pair is None:
-                    if index < 0:
-                        index += len(self._built)
-                    begin = self._ends[index - 1] + 1 if index else self._start
-                    line = self._blob[begin : self._ends[index]]
-                    pair = self._built[index] = self._decode(line)
-        return pair
+        raise NotImplementedError
+
+    @property
+    def built(self) -> int:
+        """How many events have been built so far (the rest are still bytes)."""
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
     @overload
     def __getitem__(self, index: int) -> Event: ...
@@ -185,7 +203,7 @@ class StoredEvents(Sequence["Event"]):
         return self.pair(index)[0]
 
     def __iter__(self) -> Iterator[Event]:
-        for i in range(len(self._built)):
+        for i in range(len(self)):
             yield self.pair(i)[0]
 
     def __eq__(self, other: object) -> bool:
@@ -199,20 +217,183 @@ class StoredEvents(Sequence["Event"]):
         # As the list it stands for (building every event: for tests and debugging).
         return repr(list(self))
 
-    @property
-    def built(self) -> int:
-        """How many events have been built so far (the rest are still bytes)."""
-        return sum(pair is not None for pair in self._built)
-
     def pairs(self) -> StoredPairs:
         """The events with their entries' paths, as a file part holds them."""
         return StoredPairs(self)
+
+    def _check(self) -> None:
+        n = len(self.ids)
+        if len(self.keys) != n or len(self.spans.span_of) != n or len(self.headings) != n:
+            raise ValueError("the stored events do not fit their tables")
+
+
+class StoredEvents(LazyEvents):
+    """Events kept as the lines of a cache entry, each built from its line on first use.
+
+    ``blob[ends[i - 1] + 1 : ends[i]]`` is event ``i``'s line (the first starts at
+    ``start``); ``decode`` turns a line into the event and its entry's path. A built event
+    is kept, so asking twice gives the same object, from any thread.
+    """
+
+    def __init__(
+        self,
+        blob: bytes,
+        start: int,
+        ends: Sequence[int],
+        decode: Callable[[bytes], Pair],
+        *,
+        ids: list[str],
+        keys: list[int],
+        having: dict[str, list[int]],
+        spans: DaySpans,
+        headings: list[int],
+        widest_date: int,
+        linked_from: dict[str, list[int]],
+    ) -> None:
+        self._blob = blob
+        self._start = start
+        self._ends = array("Q", ends)
+        self._decode = decode
+        self._built: list[Pair | None] = [None] * len(ends)
+        self._lock = threading.Lock()
+        self.ids = ids
+        self.keys = keys
+        self.having = having
+        self.spans = spans
+        self.headings = headings
+        self.widest_date = widest_date
+        self.linked_from = linked_from
+        if len(ends) != len(ids):
+            raise ValueError("the stored events do not fit their tables")
+        self._check()
+
+    def pair(self, index: int) -> Pair:
+        pair = self._built[index]
+        if pair is None:
+            with self._lock:  # one object per event, whichever thread asks first
+                pair = self._built[index]
+                if pair is None:
+                    if index < 0:
+                        index += len(self._built)
+                    begin = self._ends[index - 1] + 1 if index else self._start
+                    line = self._blob[begin : self._ends[index]]
+                    pair = self._built[index] = self._decode(line)
+        return pair
+
+    @property
+    def built(self) -> int:
+        return sum(pair is not None for pair in self._built)
+
+
+class BuiltEvents(LazyEvents):
+    """A file's events already built (a file too small for the cache, say), with the same
+    tables as :class:`StoredEvents`, so that it merges with stored ones lazily."""
+
+    def __init__(self, pairs: Sequence[Pair]) -> None:
+        self._pairs = list(pairs)
+        events = [event for event, _ in self._pairs]
+        self.ids = [event.id for event in events]
+        self.keys = [sort_code(event.date) for event in events]
+        self.having = having_fields(events)
+        self.spans = DaySpans.of(events)
+        self.headings = [heading_of(event.date) for event in events]
+        self.widest_date = date_width(events)
+        self.linked_from = linked_from(events)
+        self._check()
+
+    def pair(self, index: int) -> Pair:
+        return self._pairs[index]
+
+    @property
+    def built(self) -> int:
+        return len(self._pairs)
+
+
+class MergedEvents(LazyEvents):
+    """Several files' events (each a :class:`LazyEvents` in timeline order) as one
+    sequence in timeline order, none of them built for it.
+
+    Event ``i`` is ``parts[part_of[i]][index_in[i]]``: the order (:meth:`order`) comes
+    from the parts' ``keys`` and ``ids``, and every table is the parts' tables renumbered.
+    """
+
+    def __init__(
+        self, parts: Sequence[LazyEvents], part_of: array[int], index_in: array[int]
+    ) -> None:
+        n = sum(len(part) for part in parts)
+        if len(part_of) != n or len(index_in) != n:
+            raise ValueError("the order does not fit the parts")
+        self.parts = list(parts)
+        self._part_of = part_of
+        self._index_in = index_in
+        # Event i is the flat[i]-th of the parts' events taken one part after another:
+        # every table is then gathered by one C-level pass over flat (a million in 0.1 s).
+        starts = list(accumulate((len(part) for part in parts), initial=0))
+        flat = list(map(add, map(starts.__getitem__, part_of), index_in))
+        if flat and max(flat) >= n:
+            raise ValueError("the order does not fit the parts")
+
+        def gathered(tables: Iterable[Iterable[Any]]) -> list[Any]:
+            return list(map(list(chain.from_iterable(tables)).__getitem__, flat))
+
+        self.ids = gathered(part.ids for part in parts)
+        self.keys = gathered(part.keys for part in parts)
+        self.headings = gathered(part.headings for part in parts)
+        self.widest_date = max((part.widest_date for part in parts), default=4)
+        # The parts' span numbers renumbered into one table of distinct spans.
+        numbers: dict[tuple[int, int] | None, int] = {None: 0}
+        renumbered: list[Iterable[int]] = []
+        for part in parts:
+            renumber = [numbers.setdefault(span, len(numbers)) for span in part.spans.spans]
+            renumbered.append(map(renumber.__getitem__, part.spans.span_of))
+        self.spans = DaySpans(array("I", gathered(renumbered)), list(numbers))
+        # Where each of the parts' events went: to renumber the tables that list events.
+        where = [0] * n
+        for position, source in enumerate(flat):
+            where[source] = position
+        self.having = {
+            name: sorted(
+                where[start + i]
+                for start, part in zip(starts, parts, strict=False)
+                for i in part.having[name]
+            )
+            for name in HAVING
+        }
+        linked: dict[str, list[int]] = {}
+        for start, part in zip(starts, parts, strict=False):
+            for target, sources in part.linked_from.items():
+                linked.setdefault(target, []).extend(where[start + i] for i in sources)
+        for sources in linked.values():
+            sources.sort()
+        self.linked_from = linked
+        self._check()
+
+    @staticmethod
+    def order(parts: Sequence[LazyEvents]) -> tuple[array[int], array[int]]:
+        """``(part_of, index_in)``: the parts' events in timeline order (by key, then id;
+        each part is already in that order, so the sort merges runs)."""
+        keyed: list[tuple[int, str, int, int]] = []
+        for p, part in enumerate(parts):
+            keyed.extend(zip(part.keys, part.ids, repeat(p), range(len(part))))
+        keyed.sort()
+        return array("H", [row[2] for row in keyed]), array("I", [row[3] for row in keyed])
+
+    def pair(self, index: int) -> Pair:
+        return self.parts[self._part_of[index]].pair(self._index_in[index])
+
+    @property
+    def built(self) -> int:
+        return sum(part.built for part in self.parts)
+
+    def order_state(self) -> tuple[array[int], array[int]]:
+        """``(part_of, index_in)``, as :meth:`order` gave them (for a cache)."""
+        return self._part_of, self._index_in
 
 
 class StoredPairs(Sequence[Pair]):
     """:class:`StoredEvents` seen as a file part's ``(event, path)`` pairs."""
 
-    def __init__(self, events: StoredEvents) -> None:
+    def __init__(self, events: LazyEvents) -> None:
         self.events = events
 
     def __len__(self) -> int:
@@ -259,6 +440,10 @@ class StoredEntries(Mapping[str, tuple[_T, tuple[Any, ...]]]):
     def __contains__(self, key: object) -> bool:
         return key in self._rows
 
+    def row(self, key: str) -> Any:
+        """Entry ``key`` as stored (plain JSON values): two equal rows make equal entries."""
+        return self._rows[key][0]
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._rows)
 
@@ -275,10 +460,40 @@ class StoredEntries(Mapping[str, tuple[_T, tuple[Any, ...]]]):
         return StoredObjects(self)
 
 
+class MergedEntries(Mapping[str, tuple[_T, tuple[Any, ...]]]):
+    """Several files' :class:`StoredEntries` of one registry as one: entry ``key`` is
+    ``tables[owners[key]][key]``, made by the first file that defines it."""
+
+    def __init__(self, tables: Sequence[StoredEntries[_T]], owners: dict[str, int]) -> None:
+        self._tables = list(tables)
+        self._owners = owners
+
+    def __getitem__(self, key: str) -> tuple[_T, tuple[Any, ...]]:
+        return self._tables[self._owners[key]][key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._owners
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._owners)
+
+    def __len__(self) -> int:
+        return len(self._owners)
+
+    @property
+    def made(self) -> int:
+        """How many entries have been made into objects so far."""
+        return sum(table.made for table in self._tables)
+
+    def objects(self) -> StoredObjects[_T]:
+        """The entries alone (id -> entry), as a collection holds its registries."""
+        return StoredObjects(self)
+
+
 class StoredObjects(Mapping[str, _T]):
     """:class:`StoredEntries` without the paths: id -> entry, made on first use."""
 
-    def __init__(self, entries: StoredEntries[_T]) -> None:
+    def __init__(self, entries: StoredEntries[_T] | MergedEntries[_T]) -> None:
         self._entries = entries
 
     def __getitem__(self, key: str) -> _T:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.model.event_store import DaySpans, StoredEvents, date_width, heading_of
+from tui.model.event_store import DaySpans, LazyEvents, date_width, heading_of
 
 if TYPE_CHECKING:
     from tui.model.edtf import EDTFDate
@@ -239,7 +239,7 @@ class Collection:
     sources: Mapping[str, Source] = field(default_factory=dict)
     kinds: dict[str, Kind] = field(default_factory=dict)
     views: dict[str, View] = field(default_factory=dict)
-    # A list, or StoredEvents from the log cache (each built when first asked for).
+    # A list, or LazyEvents from the log cache (each built when first asked for).
     events: Sequence[Event] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     # Set by the loader when every file came from (or went to) its cache: the name under
@@ -276,7 +276,7 @@ class Collection:
         """The days each event's date allows, grouped (see :class:`DaySpans`)."""
         if self._day_spans is None:
             events = self.events
-            if isinstance(events, StoredEvents):
+            if isinstance(events, LazyEvents):
                 self._day_spans = events.spans
             else:
                 self._day_spans = DaySpans.of(events)
@@ -285,21 +285,21 @@ class Collection:
     def headings(self) -> list[int]:
         """Each event's timeline heading (:func:`~tui.model.event_store.heading_of`)."""
         events = self.events
-        if isinstance(events, StoredEvents):
+        if isinstance(events, LazyEvents):
             return events.headings
         return [heading_of(event.date) for event in events]
 
     def date_width(self) -> int:
         """The widest date of the timeline's date column (:func:`~tui.model.event_store.date_width`)."""
         events = self.events
-        return events.widest_date if isinstance(events, StoredEvents) else date_width(events)
+        return events.widest_date if isinstance(events, LazyEvents) else date_width(events)
 
     def events_with(self, field_name: str) -> Iterator[tuple[int, Event]]:
         """``(index, event)`` for each event whose ``field_name`` is set (not empty or
         None): ``related``, ``same_as`` or ``pledge``. From stored events, only those
         are built."""
         events = self.events
-        if isinstance(events, StoredEvents):
+        if isinstance(events, LazyEvents):
             for i in events.having[field_name]:
                 yield i, events[i]
             return
@@ -314,7 +314,7 @@ class Collection:
     def backlinks(self, event_id: str) -> list[tuple[Event, Related]]:
         """Events whose ``related`` names this one (relations shown both ways), in timeline order."""
         events = self.events
-        if isinstance(events, StoredEvents):  # build only the events that link here
+        if isinstance(events, LazyEvents):  # build only the events that link here
             return [
                 (events[i], rel)
                 for i in events.linked_from.get(event_id, ())

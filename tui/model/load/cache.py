@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 # Bump when the encoding changes. The code fingerprint covers changes to the builder.
-ENCODING_VERSION = 5
+ENCODING_VERSION = 6
 _MAGIC = b"watchline-cache\n"
 _MAC_SIZE = 32
 # Entries kept: the newest by modification time; older ones are removed after a store.

@@ -15,7 +15,17 @@ from decimal import Decimal
 from typing import Any
 
 from tui.model.edtf import EDTFDate, parse_edtf
-from tui.model.event_store import DaySpans, StoredEntries, StoredEvents, date_width, heading_of
+from tui.model.event_store import (
+    HAVING,
+    DaySpans,
+    StoredEntries,
+    StoredEvents,
+    date_width,
+    having_fields,
+    heading_of,
+    linked_from,
+    sort_code,
+)
 from tui.model.load.build import FilePart
 from tui.model.log import (
     BUILTIN_KINDS,
@@ -200,18 +210,12 @@ def _defined_in(part: Any, event_ids: set[str], registry: str, ref_id: str) -> b
     return ref_id in part.registries.get(registry, {})
 
 
-# Fields whose events an entry lists (StoredEvents.having): the collection's links and the
-# pledges ask for those events only.
-_HAVING = ("related", "same_as", "pledge")
-
-
-def _linked_from(events: list[Event]) -> dict[str, list[int]]:
-    """Event id -> the indexes of the events whose ``related`` names it, ascending."""
-    linked: dict[str, list[int]] = {}
-    for i, event in enumerate(events):
-        for target in dict.fromkeys(rel.event for rel in event.related):
-            linked.setdefault(target, []).append(i)
-    return linked
+def _ints(values: list[Any]) -> list[int]:
+    """``values`` if every one is an int (ValueError if not: a guard against a bug, as
+    the MAC says we wrote the entry)."""
+    if not all(type(value) is int for value in values):
+        raise ValueError("not a list of ints")
+    return values
 
 
 def _indexes_below(values: list[Any], n: int) -> list[int]:
@@ -258,14 +262,13 @@ def encode_part(part: Any) -> bytes:
             for name, entries in part.registries.items()
         },
         "ids": [event.id for event in events],
+        "keys": [sort_code(event.date) for event in events],
         "ends": ends,
-        "having": {
-            name: [i for i, event in enumerate(events) if getattr(event, name)] for name in _HAVING
-        },
+        "having": having_fields(events),
         "spans": DaySpans.of(events).state(),
         "headings": [heading_of(event.date) for event in events],
         "widest_date": date_width(events),
-        "linked_from": _linked_from(events),
+        "linked_from": linked_from(events),
         "ordered": part.in_timeline_order,
         "refs": [
             [registry, ref_id, list(path)]
@@ -313,13 +316,14 @@ def decode_part(payload: bytes, file: str, locator: Any) -> Any:
     ends = [newline + 1 + end for end in data["ends"]]
     if ends and ends[-1] != len(payload) - 1:
         raise ValueError("the entry's events do not end where its header says")
-    having = {name: _indexes_below(data["having"][name], len(ids)) for name in _HAVING}
+    having = {name: _indexes_below(data["having"][name], len(ids)) for name in HAVING}
     stored = StoredEvents(
         payload,
         newline + 1,
         ends,
         decode,
         ids=[str(event_id) for event_id in ids],
+        keys=_ints(data["keys"]),
         having=having,
         spans=DaySpans.restored(data["spans"], len(ids)),
         headings=[int(heading) for heading in data["headings"]],

@@ -6,14 +6,23 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import typing
+from array import array
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tui.model.event_store import StoredEntries, StoredEvents, StoredPairs
+from tui.model.event_store import (
+    BuiltEvents,
+    LazyEvents,
+    MergedEntries,
+    MergedEvents,
+    StoredEntries,
+    StoredPairs,
+)
 from tui.model.format import (
     NOUNS,
 )
+from tui.model.load import cache
 from tui.model.load.build import FilePart, TreePath
 from tui.model.load.checks import did_you_mean, quote
 from tui.model.log import (
@@ -38,12 +47,12 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
     registries: dict[str, dict[str, tuple[Any, FilePart, TreePath]]] = {
         name: {} for name in REGISTRY_NAMES
     }
-    # One file read from the cache: its large registries stay unmade (StoredEntries).
-    unmade: dict[str, StoredEntries[Any]] = {
-        name: entries
-        for name, entries in (parts[0].registries.items() if len(parts) == 1 else ())
-        if isinstance(entries, StoredEntries)
-    }
+    # Registries every file read from the cache holds unmade (StoredEntries) stay so.
+    unmade: dict[str, StoredEntries[Any] | MergedEntries[Any]] = {}
+    for name in REGISTRY_NAMES:
+        stored = [part.registries.get(name) for part in parts]
+        if all(isinstance(entries, StoredEntries) for entries in stored):
+            unmade[name] = _merged_entries(name, parts, problems)
     for part in parts:
         for name, entries in part.registries.items():
             if name in unmade:
@@ -54,25 +63,16 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
                 if first is None:
                     merged[entry_id] = (obj, part, path)
                 elif first[0] != obj:
-                    line, col = first[1].locator.locate_key(first[2])
-                    where = f"{first[1].file}:{line}:{col}"
-                    at = part.locator.locate_key(path)
-                    problems.append(
-                        Problem(
-                            part.file,
-                            *at,
-                            f"{NOUNS[name]} {quote(entry_id)} is defined differently at "
-                            f"{where}{_differing_field(first[0], obj)}; give one of them "
-                            "another id (and change its references), or make the two the same",
-                        )
-                    )
-    stored = _stored_events(parts)
+                    problems.append(_defined_differently(name, entry_id, first, (obj, part, path)))
+    collection_key = _collection_key(parts)
+    lazy = _lazy_events(parts, collection_key)
     events: Sequence[Event] = []
+    index: dict[str, int] = {}
+    if lazy is not None:
+        # Every part in timeline order with unique ids: the events stay unbuilt.
+        events, index = lazy
     seen: dict[str, Event] = {}
-    if stored is not None:
-        # One cached file with unique ids: its events stay unbuilt (StoredEvents).
-        events, event_ids = stored
-    for part in parts if stored is None else ():
+    for part in parts if lazy is None else ():
         for event, path in part.events:
             first_event = seen.get(event.id)
             if first_event is not None:
@@ -88,9 +88,9 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
             seen[event.id] = event
             typing.cast(list[Event], events).append(event)
     known: dict[str, Any] = {name: unmade.get(name, merged) for name, merged in registries.items()}
-    if stored is None:
-        event_ids = set(seen)
-    known["events"] = event_ids.union(*(part.broken_event_ids for part in parts))
+    broken = set().union(*(part.broken_event_ids for part in parts))
+    event_ids: Any = index if lazy is not None else seen
+    known["events"] = event_ids.keys() | broken if broken else event_ids
     kinds = set(BUILTIN_KINDS) | set(registries["kinds"])
     for part in parts:
         for registry, ref_id, path in part.refs:
@@ -109,18 +109,63 @@ def merge_parts(parts: list[FilePart], problems: list[Problem]) -> Collection:
                 )
             )
     titles = [part.title for part in parts if part.title]
-    # One file whose events are already in timeline order (a cached part): no sort.
-    ordered = len(parts) == 1 and parts[0].in_timeline_order
     collection = Collection(
         title=titles[0] if titles else parts[0].file,
         description=next((p.description for p in parts if p.description), None),
         files=tuple(Path(part.file) for part in parts),
-        events=events,  # put in timeline order, and indexed, by Collection itself
-        index=_index(events) if ordered else {},
-        cache_key=_collection_key(parts),
+        # Lazy events come in timeline order and indexed; a list is sorted by Collection.
+        events=events,
+        index=index,
+        cache_key=collection_key,
         **_registries(registries, unmade),
     )
     return collection
+
+
+def _defined_differently(
+    name: str,
+    entry_id: str,
+    first: tuple[Any, FilePart, TreePath],
+    other: tuple[Any, FilePart, TreePath],
+) -> Problem:
+    """The problem of a registry entry two files define differently (at the second)."""
+    line, col = first[1].locator.locate_key(first[2])
+    obj, part, path = other
+    return Problem(
+        part.file,
+        *part.locator.locate_key(path),
+        f"{NOUNS[name]} {quote(entry_id)} is defined differently at "
+        f"{first[1].file}:{line}:{col}{_differing_field(first[0], obj)}; give one of them "
+        "another id (and change its references), or make the two the same",
+    )
+
+
+def _merged_entries(
+    name: str, parts: list[FilePart], problems: list[Problem]
+) -> StoredEntries[Any] | MergedEntries[Any]:
+    """The parts' stored registry ``name`` as one, no entry made: files that define the
+    same entry store the same row, and only rows that differ are made and compared."""
+    tables = [typing.cast(StoredEntries[Any], part.registries[name]) for part in parts]
+    if len(tables) == 1:
+        return tables[0]
+    owners: dict[str, int] = {}
+    for number, entries in enumerate(tables):
+        for entry_id in entries:
+            first = owners.setdefault(entry_id, number)
+            if first == number or tables[first].row(entry_id) == entries.row(entry_id):
+                continue
+            first_obj, first_path = tables[first][entry_id]
+            obj, path = entries[entry_id]
+            if first_obj != obj:
+                problems.append(
+                    _defined_differently(
+                        name,
+                        entry_id,
+                        (first_obj, parts[first], first_path),
+                        (obj, parts[number], path),
+                    )
+                )
+    return MergedEntries(tables, owners)
 
 
 def _collection_key(parts: list[FilePart]) -> str | None:
@@ -135,25 +180,75 @@ def _collection_key(parts: list[FilePart]) -> str | None:
     ).hexdigest()
 
 
-def _stored_events(parts: list[FilePart]) -> tuple[StoredEvents, set[str]] | None:
-    """The stored events of a log of one cached file whose ids are unique, with the set of
-    those ids; else None."""
-    if len(parts) != 1 or not isinstance(parts[0].events, StoredPairs):
+def _lazy_events(
+    parts: list[FilePart], collection_key: str | None
+) -> tuple[LazyEvents, dict[str, int]] | None:
+    """The parts' events as one :class:`LazyEvents` in timeline order, none built, with
+    the index of their ids; None unless every part is in timeline order and no id is
+    used twice (then the merge builds them all, to name the duplicates).
+
+    Each part's events are stored ones (read from the cache) or, for a part built now,
+    :class:`BuiltEvents`; a log of one built file stays the list it is. The order of
+    several is kept in the cache under the collection's key, so a warm start does not
+    sort a million keys again.
+    """
+    if len(parts) == 1 and not isinstance(parts[0].events, StoredPairs):
         return None
-    stored = parts[0].events.events
-    ids = set(stored.ids)
-    return (stored, ids) if len(ids) == len(stored.ids) else None
+    if len(parts) > MAX_MERGED_PARTS:
+        return None
+    tables: list[LazyEvents] = []
+    for part in parts:
+        if not part.in_timeline_order and not isinstance(part.events, StoredPairs):
+            part.put_in_timeline_order()  # unless two of its events share an id
+        if not part.in_timeline_order:
+            return None
+        events = part.events
+        tables.append(events.events if isinstance(events, StoredPairs) else BuiltEvents(events))
+    if len(tables) == 1:
+        merged: LazyEvents = tables[0]
+        index = dict(zip(merged.ids, range(len(merged)), strict=True))
+        return (merged, index) if len(index) == len(merged) else None
+    order = _cached_order(tables, collection_key) if collection_key else None
+    fresh = order is None
+    merged = MergedEvents(tables, *(MergedEvents.order(tables) if order is None else order))
+    index = dict(zip(merged.ids, range(len(merged)), strict=True))
+    if len(index) != len(merged):
+        return None
+    if fresh and collection_key:  # stored once the ids are known to be unique
+        part_of, index_in = merged.order_state()
+        cache.write_signed(collection_key, part_of.tobytes() + index_in.tobytes(), ORDER)
+    return merged, index
 
 
-def _index(events: Sequence[Event]) -> dict[str, int]:
-    """Event id -> position, without building stored events."""
-    ids = events.ids if isinstance(events, StoredEvents) else [event.id for event in events]
-    return {event_id: i for i, event_id in enumerate(ids)}
+# MergedEvents numbers its parts in two bytes.
+MAX_MERGED_PARTS = 0xFFFF
+# The cache entry of a merged log's order (see _lazy_events): part numbers, then indexes.
+ORDER = ".order"
+
+
+def _cached_order(
+    tables: list[LazyEvents], collection_key: str
+) -> tuple[array[int], array[int]] | None:
+    """The order stored under ``collection_key``, if it fits these tables."""
+    payload = cache.read_signed(collection_key, ORDER)
+    n = sum(len(table) for table in tables)
+    part_of, index_in = array("H"), array("I")
+    if payload is None or len(payload) != n * (part_of.itemsize + index_in.itemsize):
+        return None
+    part_of.frombytes(payload[: n * part_of.itemsize])
+    index_in.frombytes(payload[n * part_of.itemsize :])
+    # The entry is signed and named by the parts' own keys, so it can only be wrong by a
+    # bug: a cheap check (each part's count, no index past the longest part) is enough.
+    counts = [part_of.count(p) for p in range(len(tables))]
+    longest = max(len(table) for table in tables)
+    if counts != [len(table) for table in tables] or (index_in and max(index_in) >= longest):
+        return None
+    return part_of, index_in
 
 
 def _registries(
     merged: dict[str, dict[str, tuple[Any, FilePart, TreePath]]],
-    unmade: dict[str, StoredEntries[Any]],
+    unmade: dict[str, StoredEntries[Any] | MergedEntries[Any]],
 ) -> dict[str, Any]:
     """The collection's registries: id -> entry, the stored ones still unmade."""
     return {
