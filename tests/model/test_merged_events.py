@@ -117,9 +117,7 @@ def test_the_order_of_a_warm_folder_is_read_from_the_cache(
     assert again.events.ids == first.events.ids  # type: ignore[attr-defined]
 
 
-def test_an_order_entry_that_does_not_fit_is_worked_out_again(
-    logs: Path, folder: Path
-) -> None:
+def test_an_order_entry_that_does_not_fit_is_worked_out_again(logs: Path, folder: Path) -> None:
     _loaded(logs)
     expected = _loaded(logs).events.ids  # type: ignore[attr-defined]
     (entry,) = folder.glob(f"*{ORDER}")
@@ -212,3 +210,18 @@ def test_sort_codes_order_dates_as_the_timeline_does(texts: list[str]) -> None:
         key=lambda i: (dates[i].lower, dates[i].upper, dates[i].time_order, i),
     )
     assert by_code == by_key
+
+
+def test_order_entries_are_pruned_with_the_rest(
+    logs: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _loaded(logs)
+    _loaded(logs)  # three parts and the order
+    assert len(list(folder.glob(f"*{ORDER}"))) == 1
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 1)
+    (logs / "part-0.yaml").write_text(
+        (logs / "part-0.yaml").read_text(encoding="utf-8").replace("title: ", "title: New ", 1),
+        encoding="utf-8",
+    )
+    _loaded(logs)  # a new part is stored: only the newest entry is kept
+    assert len(list(folder.iterdir())) == 2  # that entry and the cache's key

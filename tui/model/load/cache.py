@@ -218,11 +218,11 @@ def store(key: str, part: Any) -> bool:
 
 
 def _prune(folder: Path) -> None:
-    """Keep the newest entries (built files and query indexes) within MAX_ENTRIES and
-    MAX_TOTAL_BYTES."""
+    """Keep the newest entries (built files, query indexes, merged orders) within
+    MAX_ENTRIES and MAX_TOTAL_BYTES."""
     try:
         entries = []
-        for path in [*folder.glob("*.json"), *folder.glob("*.index")]:
+        for path in [*folder.glob("*.json"), *folder.glob("*.index"), *folder.glob("*.order")]:
             info = path.stat()
             entries.append((info.st_mtime, info.st_size, path))
     except OSError:
