@@ -418,14 +418,36 @@ _T = TypeVar("_T")
 
 class StoredEntries(Mapping[str, tuple[_T, tuple[Any, ...]]]):
     """A registry as a file part holds it (id -> (entry, path of its entry)), read from the
-    cache: each entry is made into its object when first asked for (a log of 100k events
-    cites tens of thousands of people and sources; a warm start shows a few)."""
+    cache: entry ``i`` (of id ``ids[i]``) is the line ``blob[ends[i - 1] + 1 : ends[i]]``
+    (the first starts at ``start``), made into its object by ``decode`` when first asked
+    for (a log of 100k events cites tens of thousands of people and sources; a warm start
+    shows a few). An entry's path is ``(*prefix, id)``."""
 
-    def __init__(self, rows: dict[str, tuple[Any, list[Any]]], decode: Callable[[Any], _T]) -> None:
-        self._rows = rows
+    def __init__(
+        self,
+        blob: bytes,
+        start: int,
+        ends: Sequence[int],
+        ids: list[str],
+        prefix: tuple[Any, ...],
+        decode: Callable[[bytes], _T],
+    ) -> None:
+        if len(ends) != len(ids):
+            raise ValueError("the stored entries do not fit their ids")
+        self._blob = blob
+        self._start = start
+        self._ends = ends
+        self._rows = dict(zip(ids, range(len(ids)), strict=True))
+        self._prefix = prefix
         self._decode = decode
         self._made: dict[str, tuple[_T, tuple[Any, ...]]] = {}
         self._lock = threading.Lock()
+
+    def row(self, key: str) -> bytes:
+        """Entry ``key`` as stored: two files that store the same bytes define the same
+        entry."""
+        i = self._rows[key]
+        return self._blob[self._ends[i - 1] + 1 if i else self._start : self._ends[i]]
 
     def __getitem__(self, key: str) -> tuple[_T, tuple[Any, ...]]:
         made = self._made.get(key)
@@ -433,16 +455,11 @@ class StoredEntries(Mapping[str, tuple[_T, tuple[Any, ...]]]):
             with self._lock:  # one object per entry, whichever thread asks first
                 made = self._made.get(key)
                 if made is None:
-                    obj, path = self._rows[key]
-                    made = self._made[key] = (self._decode(obj), tuple(path))
+                    made = self._made[key] = (self._decode(self.row(key)), (*self._prefix, key))
         return made
 
     def __contains__(self, key: object) -> bool:
         return key in self._rows
-
-    def row(self, key: str) -> Any:
-        """Entry ``key`` as stored (plain JSON values): two equal rows make equal entries."""
-        return self._rows[key][0]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._rows)

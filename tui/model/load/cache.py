@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 # Bump when the encoding changes. The code fingerprint covers changes to the builder.
-ENCODING_VERSION = 6
+ENCODING_VERSION = 7
 _MAGIC = b"watchline-cache\n"
 _MAC_SIZE = 32
 # Entries kept: the newest by modification time; older ones are removed after a store.
@@ -114,9 +114,10 @@ def key_for_bytes(data: bytes) -> str:
     an entry exists only for bytes that passed every check when it was stored, and any
     changed byte is another name.
     """
-    digest = hashlib.blake2b(_code_fingerprint(), digest_size=32)
-    digest.update(data)
-    return digest.hexdigest()
+    # SHA-256 over the bytes (twice BLAKE2b's speed here: the CPU has SHA instructions),
+    # then the code's fingerprint mixed in over that digest.
+    content = hashlib.sha256(data).digest()
+    return hashlib.blake2b(_code_fingerprint() + content, digest_size=32).hexdigest()
 
 
 def _mac_key(folder: Path) -> bytes | None:
@@ -142,10 +143,11 @@ def _mac_key(folder: Path) -> bytes | None:
 
 
 def _mac(key: bytes, name: str, payload: bytes) -> bytes:
-    digest = hashlib.blake2b(key=key, digest_size=_MAC_SIZE, person=b"watchline-cache")
-    digest.update(name.encode("ascii"))  # an entry copied under another name fails too
-    digest.update(payload)
-    return digest.digest()
+    """HMAC-SHA256 of the entry's name and payload (SHA-256 is the fastest hash here)."""
+    mac = hmac.new(key, b"watchline-cache\n", hashlib.sha256)
+    mac.update(name.encode("ascii") + b"\n")  # an entry copied under another name fails too
+    mac.update(payload)
+    return mac.digest()
 
 
 # ------------------------------------------------------------------------ lookup and store

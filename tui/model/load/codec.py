@@ -229,28 +229,35 @@ def _indexes_below(values: list[Any], n: int) -> list[int]:
 def encode_part(part: Any) -> bytes:
     """A built file part as bytes (raises :class:`NotCacheable` if it can't be).
 
-    One JSON line holds the header (title, registries, references, the events' ids, day
-    spans and line ends), then each event is a JSON line of its own, so a reader builds
-    only the events it asks for (:class:`~tui.model.event_store.StoredEvents`).
+    One JSON line holds the header (title, small registries, references, the events' ids,
+    day spans and line ends), then each event is a JSON line of its own, then each entry
+    of the large registries, so a reader builds only the events and entries it asks for
+    (:class:`~tui.model.event_store.StoredEvents`, :class:`StoredEntries`).
     """
     if part.broken_event_ids:
         raise NotCacheable
     event_ids = {event.id for event, _ in part.events}
     encode_event = _class_codec(Event)[0]
-    lines = [
-        json.dumps(
-            [encode_event(event), list(path)],
-            ensure_ascii=False,
-            separators=(",", ":"),
-            allow_nan=False,
-        ).encode("utf-8")
-        for event, path in part.events
-    ]
+    lines = [_dumps([encode_event(event), list(path)]) for event, path in part.events]
     ends, end = [], -1
     for line in lines:
         end += len(line) + 1
         ends.append(end)
     events = [event for event, _ in part.events]
+    stored: dict[str, Any] = {}
+    for name, entries in part.registries.items():
+        if name not in _LAZY_REGISTRIES:
+            continue
+        encode_entry = _class_codec(_REGISTRY_CLASSES[name])[0]
+        prefix = _prefix(name, entries)
+        ids, entry_ends, first = [], [], end + 1
+        for entry_id, (obj, _) in entries.items():
+            line = _dumps(encode_entry(obj))
+            lines.append(line)
+            end += len(line) + 1
+            ids.append(entry_id)
+            entry_ends.append(end)
+        stored[name] = {"path": prefix, "ids": ids, "start": first, "ends": entry_ends}
     header = {
         "title": part.title,
         "description": part.description,
@@ -260,7 +267,9 @@ def encode_part(part: Any) -> bytes:
                 for entry_id, (obj, path) in entries.items()
             ]
             for name, entries in part.registries.items()
+            if name not in _LAZY_REGISTRIES
         },
+        "stored_registries": stored,
         "ids": [event.id for event in events],
         "keys": [sort_code(event.date) for event in events],
         "ends": ends,
@@ -284,14 +293,45 @@ def encode_part(part: Any) -> bytes:
 _LAZY_REGISTRIES = frozenset({"agencies", "people", "topics", "sources"})
 
 
-def _registry(name: str, entries: list[Any], file: str) -> Any:
-    """A part's registry from its stored rows: a dict, or for the large ones
-    :class:`StoredEntries` (each entry made when first asked for)."""
+def _dumps(value: Any) -> bytes:
+    """One JSON line (refusing what is not JSON: store gives up then)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8")
+
+
+def _prefix(name: str, entries: dict[str, tuple[Any, Any]]) -> list[Any]:
+    """The path every entry of a registry sits under (its own id appended): the builder
+    places them under the registry's key at the top of the file (anything else is not
+    stored)."""
+    if any(tuple(path) != (name, entry_id) for entry_id, (_, path) in entries.items()):
+        raise NotCacheable
+    return [name]
+
+
+def _stored_registry(
+    name: str, table: dict[str, Any], payload: bytes, start: int, file: str
+) -> StoredEntries[Any]:
+    """A large registry's entries as lines of the entry (each made when first asked for)."""
     decode = _class_codec(_REGISTRY_CLASSES[name])[1]
-    rows = {str(entry_id): (obj, path) for entry_id, obj, path in entries}
-    if name in _LAZY_REGISTRIES:
-        return StoredEntries(rows, lambda obj: decode(obj, file))
-    return {entry_id: (decode(obj, file), tuple(path)) for entry_id, (obj, path) in rows.items()}
+    loads = json.loads
+    first = start + int(table["start"])
+    ends = [start + end for end in _ints(table["ends"])]
+    if ends and (first < start or ends[0] < first or max(ends) >= len(payload)):
+        raise ValueError("a registry's entries lie outside the entry")
+    return StoredEntries(
+        payload,
+        first,
+        ends,
+        [str(entry_id) for entry_id in table["ids"]],
+        tuple(table["path"]),
+        lambda line: decode(loads(line), file),
+    )
+
+
+def _registry(name: str, entries: list[Any], file: str) -> Any:
+    """A small registry from its stored rows: id -> (entry, path)."""
+    decode = _class_codec(_REGISTRY_CLASSES[name])[1]
+    return {str(entry_id): (decode(obj, file), tuple(path)) for entry_id, obj, path in entries}
 
 
 def decode_part(payload: bytes, file: str, locator: Any) -> Any:
@@ -302,9 +342,14 @@ def decode_part(payload: bytes, file: str, locator: Any) -> Any:
     newline = payload.index(b"\n")
     data = json.loads(payload[:newline])
     part = FilePart(file, locator, title=data["title"], description=data["description"])
-    part.registries = {
+    registries: dict[str, Any] = {
         name: _registry(name, entries, file) for name, entries in data["registries"].items()
     }
+    for name, table in data["stored_registries"].items():
+        if name not in _LAZY_REGISTRIES:
+            raise ValueError(f"registry {name!r} is not one stored as lines")
+        registries[name] = _stored_registry(name, table, payload, newline + 1, file)
+    part.registries = registries
     decode_event = _class_codec(Event)[1]
     loads = json.loads
 
@@ -314,7 +359,7 @@ def decode_part(payload: bytes, file: str, locator: Any) -> Any:
 
     ids = data["ids"]
     ends = [newline + 1 + end for end in data["ends"]]
-    if ends and ends[-1] != len(payload) - 1:
+    if ends and ends[-1] >= len(payload):
         raise ValueError("the entry's events do not end where its header says")
     having = {name: _indexes_below(data["having"][name], len(ids)) for name in HAVING}
     stored = StoredEvents(
