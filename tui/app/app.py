@@ -289,10 +289,12 @@ class WatchlineApp(App[None]):
         self._install(
             collection, message.labels, message.problems, message.engine, indexing=indexing
         )
-        self.live.start()
-        self._start_since(collection)
         if message.loaded is not None:
             self.call_after_refresh(message.loaded.drawn.set)
+        # The watcher (watchfiles and anyio to import, a thread hashing the files) is no
+        # part of the first frame: it starts once the events are on screen.
+        self.call_after_refresh(self.live.start)
+        self._start_since(collection)
 
     @on(LogReloaded)
     def _log_reloaded(self, message: LogReloaded) -> None:
