@@ -229,12 +229,21 @@ class WatchlineApp(App[None]):
                 self._install(self._given, event_labels(self._given), [])
                 self._start_since(self._given)
         else:
+            if self.revision is None:
+                self.live.before_load()
+            loaded = self._read_already()
+            if loaded is not None and loaded.collection is not None:
+                # Read while Textual started (the bundled log, a warm cache): the first
+                # frame shows the events, with no loading indicator and no worker before.
+                labels = event_labels(loaded.collection)
+                message = LogLoaded(loaded.collection, labels, loaded.problems, None, loaded)
+                self._log_loaded(message)
+                self._index(loaded)
+                return
             self.timeline.loading = True
             # A load past half a second shows how far it has got, in the header.
             self.set_timer(0.5, self._show_progress_from_now)
             LOAD_PROGRESS.listener = lambda text: self.post_message(LoadProgressed(text))
-            if self.revision is None:
-                self.live.before_load()
             self._load(self.paths)
 
     def _theme_changed(self, theme: Theme) -> None:
@@ -242,6 +251,30 @@ class WatchlineApp(App[None]):
             self.notify("Could not save the theme in your config folder.", severity="warning")
 
     # -- loading ------------------------------------------------------------------------------
+
+    def _read_already(self) -> LoadedLog | None:
+        """The preloaded log if it is read and can be drawn at once: it has events, and no
+        --filter or --view waits for the engine (``_load`` does the rest)."""
+        preload = self._preload
+        if preload is None or not preload.done() or preload.exception() is not None:
+            return None
+        if self._initial_query.strip() or self._initial_view is not None:
+            return None
+        if preload.result().collection is None:
+            return None
+        self._preload = None
+        return preload.result()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _index(self, loaded: LoadedLog) -> None:
+        self._post_engine(loaded)
+
+    def _post_engine(self, loaded: LoadedLog) -> None:
+        """In a thread: the engine of a log on screen, once the events are drawn (the
+        indexes would slow the first frame), as EngineReady."""
+        engine = loaded.wait_for_engine(self.as_of, after_drawn=True)
+        if engine is not None and loaded.collection is not None:
+            self.post_message(EngineReady(loaded.collection, engine))
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, paths: list[Path]) -> None:
@@ -269,9 +302,7 @@ class WatchlineApp(App[None]):
         # run the query (whatever the user has typed meanwhile) once the engine is built;
         # the indexes are built once the events are on screen (they would slow it).
         self.post_message(LogLoaded(collection, labels, loaded.problems, None, loaded))
-        engine = loaded.wait_for_engine(self.as_of, after_drawn=True)
-        if engine is not None:
-            self.post_message(EngineReady(collection, engine))
+        self._post_engine(loaded)
 
     @on(LogLoaded)
     def _log_loaded(self, message: LogLoaded) -> None:
