@@ -61,7 +61,8 @@ suggestions, :func:`toggle_term`), :mod:`.table` (the facets, declared once), :m
 counts and labels) and :mod:`.engine` (:class:`QueryEngine`, which mixes the last two in).
 """
 
-from tui.model.query.engine import QueryEngine
+from typing import TYPE_CHECKING, Any
+
 from tui.model.query.language import (
     FIELDS,
     SINCE_LABELS,
@@ -77,6 +78,9 @@ from tui.model.query.language import (
     toggle_term,
 )
 from tui.model.query.table import FACET_TABLE, FACETS, SINCE_FACET, FacetSpec
+
+if TYPE_CHECKING:
+    from tui.model.query.engine import QueryEngine
 
 __all__ = [
     "FACETS",
@@ -97,3 +101,14 @@ __all__ = [
     "query_terms_for",
     "toggle_term",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``QueryEngine`` is imported when first asked for: the language and the facet table
+    are cheap, the engine (bitsets, text search, stored indexes, pledges) is not, and the
+    app's first frame and the loader's view checks need only the former."""
+    if name == "QueryEngine":
+        from tui.model.query.engine import QueryEngine
+
+        return QueryEngine
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
