@@ -45,7 +45,7 @@ from tui.app.widgets.query_bar import QueryBar
 from tui.app.widgets.timeline import Timeline
 from tui.model.links.remembered import LinkResult, read_results
 from tui.model.log import Collection
-from tui.model.query import Query, QueryEngine, QueryError, parse_query
+from tui.model.query import Query, QueryError, parse_query
 from tui.model.text import one_line
 from tui.model.user_config import UserConfig, read_user_config
 from tui.model.views import SavedView, ViewError, find_view, saved_views, with_view
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
     from tui.app.since import SinceTracker
     from tui.model.history.loading import LogRevision
+    from tui.model.query import QueryEngine
 
 # Below these sizes the timeline takes the whole screen and the panes open over it. The
 # timeline always keeps the larger share and at least TIMELINE_COLUMNS: the detail pane
@@ -414,6 +415,8 @@ class WatchlineApp(App[None]):
         self.collection = collection
         self.link_results = read_results()
         if engine is None and not indexing:
+            from tui.model.query import QueryEngine  # a given collection (tests)
+
             engine = QueryEngine(collection, self.as_of)
         self.engine = engine
         if engine is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,8 +24,10 @@ from tui.app.widgets.facets import FacetPanel
 from tui.model.asof import AsOfError, is_today, parse_as_of
 from tui.model.edtf import EDTFError, parse_edtf
 from tui.model.log import Collection, Event
-from tui.model.query import Query, QueryEngine
 from tui.model.text import printable
+
+if TYPE_CHECKING:
+    from tui.model.query import Query, QueryEngine
 
 
 class DetailOverlay(ModalScreen[None]):
