@@ -26,6 +26,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.scanner import Scanner as _RuamelScanner
 from ruamel.yaml.scanner import ScannerError
 
+from tui.model.load.guards import complete_last_line
 from tui.model.text import odd_whitespace
 
 __all__ = ["Scanner", "Unsupported", "complete_last_line", "odd_whitespace", "parse_events"]
@@ -43,18 +44,6 @@ class Unsupported(MarkedYAMLError):
 
     Its ``problem`` is the whole message, shown without the "YAML syntax error" prefix.
     """
-
-
-def complete_last_line(text: str) -> str:
-    """``text`` with a line break after its last line if it has none.
-
-    The end of the file ends its last line: YAML 1.2 reads ``"a: |\\n  x"`` as ``"x\\n"``,
-    as yaml-rs does, where ruamel gave ``"x"`` (and ``"x\\n "`` for ``"x\\n   "``, which
-    the suite reads ``"x\\n \\n"``). Both parsers read the completed text, so they agree.
-    """
-    if text and text[-1] not in _BREAKS:
-        return text + "\n"
-    return text
 
 
 class Scanner(_RuamelScanner):

@@ -32,8 +32,7 @@ from typing import Any
 
 from tui.model.load import cache
 from tui.model.load.build import Builder, FilePart
-from tui.model.load.exact import complete_last_line
-from tui.model.load.guards import MAX_ALIAS_EXPANSION, MAX_BYTES, MAX_DEPTH
+from tui.model.load.guards import MAX_ALIAS_EXPANSION, MAX_BYTES, MAX_DEPTH, complete_last_line
 from tui.model.load.positions import LazyLocator
 from tui.model.problems import Problem
 

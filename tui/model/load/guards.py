@@ -31,6 +31,8 @@ _RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _RAW_SEPARATOR = re.compile("[\u2028\u2029]")
 # Bytes that were not UTF-8, as surrogateescape decoding leaves them.
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
+# What ends a line for YAML (ruamel's scanner counts the separators as breaks too).
+_LINE_BREAKS = "\r\n\x85\u2028\u2029"
 
 
 def position(text: str, index: int) -> tuple[int, int]:
@@ -110,3 +112,16 @@ def check_text(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     if problems:
         return None, problems
     return text, []
+
+
+def complete_last_line(text: str) -> str:
+    """``text`` with a line break after its last line if it has none.
+
+    The end of the file ends its last line: YAML 1.2 reads ``"a: |\\n  x"`` as ``"x\\n"``,
+    as yaml-rs does, where ruamel gave ``"x"`` (and ``"x\\n "`` for ``"x\\n   "``, which
+    the suite reads ``"x\\n \\n"``). Both parsers read the completed text, so they agree.
+    Here, not in :mod:`.exact`, so the fast path does not import ruamel.yaml to use it.
+    """
+    if text and text[-1] not in _LINE_BREAKS:
+        return text + "\n"
+    return text
