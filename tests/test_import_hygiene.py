@@ -57,6 +57,73 @@ def test_loading_a_log_loads_no_textual_or_rich():
     assert textual_and_rich_loaded(probe, "tui.model.schema") == []
 
 
+# What the first screen of the bundled log never needs: the servers and the exporters, the
+# link checker, the file watcher (started once the first frame is drawn), the exact YAML
+# parser (the fast path reads the bundled log), the query engine (built in a thread after
+# the first frame), the palette's commands and the screens opened by a key.
+NOT_ON_THE_FIRST_SCREEN = (
+    "aiohttp",
+    "anyio",
+    "asyncssh",
+    "cryptography",
+    "httpx",
+    "icalendar",
+    "jinja2",
+    "ruamel",
+    "textual_serve",
+    "watchfiles",
+    "tui.app.commands",
+    "tui.app.screens",
+    "tui.commands.serve",
+    "tui.model.query.engine",
+    "tui.serve",
+)
+
+FIRST_SCREEN_PROBE = """
+import asyncio, datetime, json, sys
+import yaml_rs  # as `watchline` does: on the main thread, before the loading thread
+from tui.app.loading import start_loading
+
+AS_OF = datetime.date(2020, 6, 30)
+preload = start_loading([], AS_OF)
+preload.result()
+from tui.app.app import WatchlineApp
+
+def loaded():
+    return sorted({m for m in sys.modules for p in sys.argv[1:] if m == p or m.startswith(p + ".")})
+
+async def main():
+    app = WatchlineApp(preload=preload, as_of=AS_OF, remember=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = (app.collection is not None, loaded())
+        await pilot.pause()
+        for _ in range(100):
+            if app.live.watcher is not None:
+                break
+            await pilot.pause(0.05)
+        watching = app.live.watcher is not None
+    print(json.dumps([first, watching]))
+
+asyncio.run(main())
+"""
+
+
+def test_the_bundled_logs_first_screen_loads_nothing_it_does_not_show():
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN_PROBE, *NOT_ON_THE_FIRST_SCREEN],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    (installed, at_first), watching = json.loads(done.stdout)
+    assert installed  # the events are on the first screen
+    assert at_first == []
+    assert watching  # deferred, not dropped: once the first frame is drawn the watcher runs
+
+
 def test_the_loader_package_has_no_import_cycle_and_small_modules():
     """tui.model.load's modules import one another in one direction (module-level imports,
     which are the ones that can deadlock a start-up), and each stays a readable size."""

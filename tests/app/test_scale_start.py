@@ -86,6 +86,24 @@ async def test_the_events_show_before_the_engine_and_typing_waits_for_it() -> No
         assert panel.option_count > 1
 
 
+async def test_a_log_read_before_the_app_starts_is_on_its_first_screen() -> None:
+    # `watchline` starts reading while Textual is imported; the bundled log is read by the
+    # time the app mounts, and is installed then: no loading indicator comes and goes first.
+    collection = sample_collection()
+    loaded, engine = preloaded(collection)
+    app = WatchlineApp(preload=loaded, as_of=AS_OF, remember=False, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.collection is collection
+        assert not app.timeline.loading
+        assert not app.query("LoadingIndicator")
+        assert app.timeline.shown == list(range(len(collection.events)))
+        engine.set_result(QueryEngine(collection, AS_OF))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.engine is not None
+        assert "indexing" not in count_text(app)
+
+
 async def test_a_filter_given_at_start_waits_for_the_engine() -> None:
     collection = sample_collection()
     loaded, engine = preloaded(collection)
