@@ -104,6 +104,37 @@ async def test_a_log_read_before_the_app_starts_is_on_its_first_screen() -> None
         assert "indexing" not in count_text(app)
 
 
+@pytest.mark.parametrize("paused_by_caller", [True, False])
+async def test_the_collector_paused_for_the_start_is_back_on_once_the_events_are_drawn(
+    paused_by_caller: bool,
+) -> None:
+    # `watchline` switches the cyclic collector off before importing Textual
+    # (browse.run); the app switches it back on, and only then, and only if told it was.
+    import gc
+
+    collection = sample_collection()
+    loaded, engine = preloaded(collection)
+    gc.disable()
+    try:
+        app = WatchlineApp(
+            preload=loaded,
+            as_of=AS_OF,
+            remember=False,
+            watch=False,
+            collector_paused=paused_by_caller,
+        )
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert app.collection is collection
+            assert gc.isenabled() is paused_by_caller
+            engine.set_result(QueryEngine(collection, AS_OF))
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert gc.isenabled() is paused_by_caller
+    finally:
+        gc.enable()
+
+
 async def test_a_filter_given_at_start_waits_for_the_engine() -> None:
     collection = sample_collection()
     loaded, engine = preloaded(collection)

@@ -8,6 +8,7 @@ what to show; the widgets only report what the user did, as messages.
 from __future__ import annotations
 
 import datetime
+import gc
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
@@ -140,6 +141,7 @@ class WatchlineApp(App[None]):
         since: LogRevision | None = None,
         view: str | None = None,
         config: UserConfig | None = None,
+        collector_paused: bool = False,
     ) -> None:
         """``paths`` are loaded in a thread; a ready ``collection`` (tests) skips loading.
 
@@ -152,6 +154,8 @@ class WatchlineApp(App[None]):
         and show each event's history (``tui.app.since``).
         ``view`` (``--view ID``): start from that saved view, narrowed by ``query``.
         ``config``: the user's views and keymap (by default read from their config.yaml).
+        ``collector_paused``: the caller switched the cyclic garbage collector off for the
+        start (``browse.run``); it is switched back on once the events are drawn.
         """
         super().__init__()
         self.paths = [Path(p) for p in paths]
@@ -173,6 +177,7 @@ class WatchlineApp(App[None]):
         self._remember = remember
         self._exit_code = 0
         self._preload = preload
+        self._collector_paused = collector_paused
         self._facets_timer: Timer | None = None
         self._detail_timer: Timer | None = None
         # The load's progress (LoadProgressed), shown in the header once it passes 0.5 s.
@@ -321,6 +326,8 @@ class WatchlineApp(App[None]):
         self._install(
             collection, message.labels, message.problems, message.engine, indexing=indexing
         )
+        # Before the indexes may start: they pause the collector themselves, from on.
+        self.call_after_refresh(self._collector_on)
         if message.loaded is not None:
             self.call_after_refresh(message.loaded.drawn.set)
         # The watcher (watchfiles and anyio to import, a thread hashing the files) is no
@@ -391,7 +398,16 @@ class WatchlineApp(App[None]):
             error = event.worker.error
             self._show_problems([f"watchline could not read the log: {error}"])
 
+    def _collector_on(self) -> None:
+        """The start is over: the cyclic collector runs again, with what the start made
+        frozen (Textual's widgets and styles, the modules) so that no pass walks it."""
+        if self._collector_paused:
+            self._collector_paused = False
+            gc.freeze()
+            gc.enable()
+
     def _show_problems(self, problems: list[str]) -> None:
+        self._collector_on()
         self.problems = problems
         self._exit_code = 1
         count = len(problems)
