@@ -19,9 +19,10 @@ def _generator() -> ModuleType:
     return module
 
 
-def generated_text(count: int, seed: int) -> str:
-    """The text of the generated log of ``count`` events (same count and seed, same text)."""
-    text: str = _generator().generate(count, seed)
+def generated_text(count: int, seed: int, id_prefix: str = "") -> str:
+    """The text of the generated log of ``count`` events (same count and seed, same text);
+    ``id_prefix`` before every event id lets several such files load together."""
+    text: str = _generator().generate(count, seed, id_prefix)
     return text
 
 

@@ -244,6 +244,18 @@ def test_progress_tells_its_listener_only_when_the_bar_moves() -> None:
     assert told[-1] == "indexing the events…"
 
 
+def test_progress_counts_the_events_read_once_a_file_is_done() -> None:
+    from tui.app.loading import LoadProgress
+
+    progress = LoadProgress()
+    progress(50, 100)
+    assert "event" not in progress.describe()  # no file done yet
+    progress.count_events(100_000)
+    assert progress.describe().endswith(" 50% · 100,000 events")
+    progress.reset()
+    assert "event" not in progress.describe()
+
+
 async def test_a_slow_load_shows_its_progress_in_the_header_then_the_log() -> None:
     # The loading thread posts its progress (no timer polls it); the header shows it once
     # the load has taken half a second, and the log's title replaces it.

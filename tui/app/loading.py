@@ -76,6 +76,7 @@ class LoadProgress:
         """Start over: a new load begins."""
         self.done = 0
         self.total = 0
+        self.events = 0
         self._stage = "reading"
         self._told = ""
 
@@ -92,6 +93,11 @@ class LoadProgress:
         self.done, self.total = done, total
         self._tell()
 
+    def count_events(self, events: int) -> None:
+        """The events read so far (told as each file is done)."""
+        self.events = events
+        self._tell()
+
     def _tell(self) -> None:
         listener = self.listener
         if listener is None:
@@ -102,12 +108,16 @@ class LoadProgress:
             listener(text)
 
     def describe(self, width: int = 20) -> str:
-        """A text bar for the header: "reading the log ████████░░░░░░░░░░░░  42%"."""
+        """A text bar for the header: "reading the log ████████░░░░░░░░░░░░  42%", then
+        the events read so far once a file is done: "… 42% · 300,000 events"."""
         if self._stage != "reading":
             return f"{self._stage} the events…"
         share = min(1.0, self.done / self.total) if self.total else 0.0
         filled = int(share * width)
-        return f"reading the log {'█' * filled}{'░' * (width - filled)} {share:4.0%}"
+        bar = f"reading the log {'█' * filled}{'░' * (width - filled)} {share:4.0%}"
+        if self.events:
+            bar += f" · {self.events:,} event{'s' if self.events != 1 else ''}"
+        return bar
 
 
 LOAD_PROGRESS = LoadProgress()
@@ -135,7 +145,9 @@ def read_log(paths: Sequence[Path], revision: LogRevision | None = None) -> Load
 
             result = load_revision(revision)
         else:
-            result = load_paths(list(paths) or [bundled_log()], LOAD_PROGRESS)
+            result = load_paths(
+                list(paths) or [bundled_log()], LOAD_PROGRESS, LOAD_PROGRESS.count_events
+            )
         # The log lives as long as the app: keep the collector from walking it on every
         # full pass (at 100k events a pass took hundreds of milliseconds and landed on
         # random keystrokes). It is freed by reference counting when replaced. Frozen

@@ -33,6 +33,7 @@ from tui.model.load.codec import NotCacheable, decode_part, encode_part
 
 __all__ = [
     "cache_dir",
+    "has_entry",
     "key_for",
     "key_for_bytes",
     "lookup",
@@ -208,6 +209,18 @@ def lookup(key: str, file: str, locator: Any) -> Any | None:
         return decode_part(payload, file, locator)
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None  # written by a different encoding that slipped past the version
+
+
+def has_entry(key: str) -> bool:
+    """Whether an entry named ``key`` exists (not read, not checked): a guess that a
+    :func:`lookup` will hit, for deciding where to build a file; never raises."""
+    folder = cache_dir()
+    if folder is None:
+        return False
+    try:
+        return stat.S_ISREG((folder / f"{key}.json").lstat().st_mode)
+    except OSError:
+        return False
 
 
 def store(key: str, part: Any) -> bool:

@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.model import safe_read
-from tui.model.load import fast, guards
+from tui.model.load import cache, fast, guards, parallel
 from tui.model.load.build import Builder, FilePart
 from tui.model.load.merge import merge_parts
 from tui.model.load.tree import Progress, parse_text
@@ -77,15 +78,19 @@ def load_file(
 
 
 def load_data(
-    data: bytes, file: str, progress: Callable[[int], None] | None = None
+    data: bytes,
+    file: str,
+    progress: Callable[[int], None] | None = None,
+    key: str | None = None,
 ) -> tuple[FilePart | None, list[Problem]]:
     """One file's part from its bytes (a version read from git, say) and its problems:
     the same guards, parser and builder as a file on disk.
 
     The cache is asked first, by the raw bytes (an entry exists only for bytes that
-    passed the guards and built clean); only a miss runs the guards' scans.
+    passed the guards and built clean); only a miss runs the guards' scans. ``key``:
+    :func:`~tui.model.load.fast.entry_key` of ``data``, if computed already.
     """
-    hit, key = fast.cached_part(data, file, progress)
+    hit, key = fast.cached_part(data, file, progress, key)
     if hit is not None:
         return hit, []
     text, problems = guards.check_text(data, file)
@@ -119,12 +124,17 @@ def load_text(
 
 
 def load_paths(
-    paths: Sequence[str | os.PathLike[str]], progress: Progress | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    progress: Progress | None = None,
+    events_read: Callable[[int], None] | None = None,
 ) -> LoadResult:
     """Load and merge log files and folders; never raises for anything in the files.
 
     A path that does not exist is a problem at its line 1, column 1 (and listed in
-    ``unreadable``). ``progress(done, total)`` is called with bytes handled so far.
+    ``unreadable``). ``progress(done, total)`` is called with bytes handled so far (never
+    fewer than the last call), ``events_read(count)`` with the events read so far, as each
+    file is done. Large files the cache does not hold are built in worker processes
+    (:mod:`tui.model.load.parallel`); the result is the same as one file after another.
     """
     files: list[Path] = []
     problems: list[Problem] = []
@@ -141,43 +151,163 @@ def load_paths(
             sizes.append(path.stat().st_size)
         except OSError:
             sizes.append(0)
-    total = sum(sizes)
-    done = 0
+    tally = _Tally(sizes, progress, events_read)
     parts: list[FilePart] = []
-    for path, size in zip(files, sizes, strict=True):
-        file_progress = None
-        if progress is not None:
-            base = done
-
-            def file_progress(index: int, base: int = base, size: int = size) -> None:
-                progress(min(base + index, base + size), total)
-
-        try:
-            part, file_problems, readable = load_file(path, file_progress)
-        except Exception as error:
-            part, readable = None, True
-            file_problems = [
-                Problem(
-                    str(path),
-                    1,
-                    1,
-                    f"internal error while loading: {type(error).__name__}: {error}",
-                )
-            ]
+    for path, (part, file_problems, readable) in zip(
+        files, _load_files(files, sizes, tally), strict=True
+    ):
         problems.extend(file_problems)
         if not readable:
             unreadable.append(str(path))
         if part is not None:
             parts.append(part)
-        done += size
-        if progress is not None:
-            progress(done, total)
     collection = None
     if parts:
         collection = merge_parts(parts, problems)
     if problems or not files:
         collection = None
     return LoadResult(collection, sorted(problems), unreadable)
+
+
+_Loaded = tuple[FilePart | None, list[Problem], bool]
+
+
+class _Tally:
+    """Bytes and events done, per file and in all, for the callbacks of :func:`load_paths`.
+
+    Files may be read at once (worker processes report from threads), so the sums are kept
+    under a lock and only a rise is passed on: ``progress`` never goes back.
+    """
+
+    def __init__(
+        self,
+        sizes: list[int],
+        progress: Progress | None,
+        events_read: Callable[[int], None] | None,
+    ) -> None:
+        self._sizes = sizes
+        self._total = sum(sizes)
+        self._done = [0] * len(sizes)
+        self._sum = 0
+        self._events = [0] * len(sizes)
+        self._progress = progress
+        self._events_read = events_read
+        self._lock = threading.Lock()
+
+    @property
+    def reports(self) -> bool:
+        return self._progress is not None
+
+    def for_file(self, index: int) -> Callable[[int], None] | None:
+        """The ``progress(position)`` callback of file ``index``'s loader, if wanted."""
+        if self._progress is None:
+            return None
+        return lambda position: self.advance(index, position)
+
+    def advance(self, index: int, position: int) -> None:
+        """File ``index`` has got to ``position`` (characters or bytes, at most its size)."""
+        with self._lock:
+            self._move(index, position)
+
+    def finish(self, index: int, part: FilePart | None) -> None:
+        """File ``index`` is done, with ``part`` (or none)."""
+        self.finish_count(index, len(part.events) if part is not None else 0)
+
+    def finish_count(self, index: int, events: int) -> None:
+        """File ``index`` is done, with ``events`` events."""
+        with self._lock:
+            self._move(index, self._sizes[index], always=True)
+            if self._events_read is not None and events != self._events[index]:
+                self._events[index] = events
+                self._events_read(sum(self._events))
+
+    def count(self, index: int, events: int) -> None:
+        """File ``index`` has ``events`` events, as a worker counted them."""
+        with self._lock:
+            if self._events_read is not None and events != self._events[index]:
+                self._events[index] = events
+                self._events_read(sum(self._events))
+
+    def _move(self, index: int, position: int, always: bool = False) -> None:
+        reached = min(max(position, 0), self._sizes[index])
+        if reached > self._done[index]:
+            self._sum += reached - self._done[index]
+            self._done[index] = reached
+        elif not always:
+            return
+        if self._progress is not None:
+            self._progress(self._sum, self._total)
+
+
+def _load_here(
+    path: Path,
+    index: int,
+    tally: _Tally,
+    data: bytes | None = None,
+    key: str | None = None,
+) -> _Loaded:
+    """One file loaded in this process (from ``data`` with its cache ``key`` when read
+    already); an exception from the loader becomes the file's problem."""
+    try:
+        if data is None:
+            loaded = load_file(path, tally.for_file(index))
+        else:
+            part, problems = load_data(data, str(path), tally.for_file(index), key)
+            loaded = part, problems, True
+    except Exception as error:
+        message = f"internal error while loading: {type(error).__name__}: {error}"
+        loaded = None, [Problem(str(path), 1, 1, message)], True
+    tally.finish(index, loaded[0])
+    return loaded
+
+
+def _load_files(files: list[Path], sizes: list[int], tally: _Tally) -> list[_Loaded]:
+    """Each file's part, problems and readability, in order: a large file the cache does
+    not hold goes to a worker process when something else can be done meanwhile (another
+    file to read, another worker building); everything else is loaded here."""
+    count = parallel.worker_count() if len(files) > 1 else 0
+    folder = cache.cache_dir() if count else None
+    if folder is None:  # no workers: a worker's part reaches us only through the cache
+        return [_load_here(path, index, tally) for index, path in enumerate(files)]
+    loaded: list[_Loaded | None] = [None] * len(files)
+    with parallel.Workers(count, folder, tally.advance if tally.reports else None) as workers:
+
+        def take(job: parallel.Job) -> None:
+            """A finished job's file: read from the cache, taken as reported, or built here."""
+            outcome = job.outcome
+            assert outcome is not None
+            if outcome.stored:
+                tally.count(job.index, outcome.events)
+                loaded[job.index] = _load_here(job.path, job.index, tally)  # a cache hit now
+            elif outcome.problems is not None:
+                loaded[job.index] = (None, outcome.problems, outcome.readable)
+                tally.finish_count(job.index, 0)
+            else:
+                loaded[job.index] = _load_here(job.path, job.index, tally)
+
+        last = len(files) - 1
+        for index, (path, size) in enumerate(zip(files, sizes, strict=True)):
+            if size < parallel.MIN_WORKER_BYTES or workers.broken:
+                loaded[index] = _load_here(path, index, tally)
+            else:
+                try:
+                    data = safe_read.read_bytes(path, cap=guards.MAX_BYTES)
+                except OSError:
+                    loaded[index] = _load_here(path, index, tally)  # words the reason
+                    continue
+                key = fast.entry_key(data)
+                missed = key is not None and not cache.has_entry(key)
+                if missed and (workers.outstanding or index < last):
+                    del data  # the worker reads the file itself
+                    workers.submit(index, path, size)
+                    continue
+                loaded[index] = _load_here(path, index, tally, data, key)
+            while (job := workers.finished(block=False)) is not None:
+                take(job)
+        while (job := workers.finished(block=True)) is not None:
+            take(job)
+    assert all(item is not None for item in loaded)
+    return [item for item in loaded if item is not None]
 
 
 def load_collection(
