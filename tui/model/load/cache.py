@@ -39,6 +39,7 @@ __all__ = [
     "lookup",
     "read_signed",
     "store",
+    "writable_dir",
     "write_signed",
 ]
 
@@ -209,6 +210,16 @@ def lookup(key: str, file: str, locator: Any) -> Any | None:
         return decode_part(payload, file, locator)
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None  # written by a different encoding that slipped past the version
+
+
+def writable_dir() -> Path | None:
+    """:func:`cache_dir`, with its MAC key made, or ``None`` if entries cannot be signed
+    there: for a load whose worker processes will store entries at the same moment (two
+    making the key at once would leave one of them with none)."""
+    folder = cache_dir()
+    if folder is None or _mac_key(folder) is None:
+        return None
+    return folder
 
 
 def has_entry(key: str) -> bool:

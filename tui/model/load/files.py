@@ -266,7 +266,7 @@ def _load_files(files: list[Path], sizes: list[int], tally: _Tally) -> list[_Loa
     not hold goes to a worker process when something else can be done meanwhile (another
     file to read, another worker building); everything else is loaded here."""
     count = parallel.worker_count() if len(files) > 1 else 0
-    folder = cache.cache_dir() if count else None
+    folder = cache.writable_dir() if count else None
     if folder is None:  # no workers: a worker's part reaches us only through the cache
         return [_load_here(path, index, tally) for index, path in enumerate(files)]
     loaded: list[_Loaded | None] = [None] * len(files)

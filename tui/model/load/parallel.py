@@ -134,7 +134,7 @@ class Workers:
         self._running: set[Job] = set()
         self._closed = False
         self._outstanding = 0
-        self.broken = False  # a worker could not be started: submit no more
+        self.broken = False  # a worker could not start or run: submit no more
 
     def __enter__(self) -> Workers:
         return self
@@ -257,6 +257,11 @@ class Workers:
         if outcome is not None:
             return outcome
         status = process.wait()
+        if status >= 0:
+            # It could not even run (no such module on its path, a broken interpreter):
+            # the next would fare no better. A signal (the kernel's out-of-memory killer,
+            # say) stopped this one file's worker only.
+            self.broken = True
         return Outcome(failure=_status_words(status))
 
 
