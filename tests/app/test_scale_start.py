@@ -250,10 +250,12 @@ def test_progress_counts_the_events_read_once_a_file_is_done() -> None:
     progress = LoadProgress()
     progress(50, 100)
     assert "event" not in progress.describe()  # no file done yet
-    progress.count_events(100_000)
-    assert progress.describe().endswith(" 50% · 100,000 events")
+    progress.count_events(1_000_000)
+    described = progress.describe()
+    assert described == f"reading: 1,000,000 events {'█' * 10}{'░' * 10}  50%"
+    assert len(f"watchline — {described}") <= 64  # what an 80-column header shows whole
     progress.reset()
-    assert "event" not in progress.describe()
+    assert progress.describe().startswith("reading the log ")
 
 
 async def test_a_slow_load_shows_its_progress_in_the_header_then_the_log() -> None:

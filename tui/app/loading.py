@@ -108,16 +108,17 @@ class LoadProgress:
             listener(text)
 
     def describe(self, width: int = 20) -> str:
-        """A text bar for the header: "reading the log ████████░░░░░░░░░░░░  42%", then
-        the events read so far once a file is done: "… 42% · 300,000 events"."""
+        """A text bar for the header: "reading the log ████████░░░░░░░░░░░░  42%", and
+        once a file is done the events read so far in place of "the log" (a million
+        still fits an 80-column header): "reading: 300,000 events ████████░░…  42%"."""
         if self._stage != "reading":
             return f"{self._stage} the events…"
         share = min(1.0, self.done / self.total) if self.total else 0.0
         filled = int(share * width)
-        bar = f"reading the log {'█' * filled}{'░' * (width - filled)} {share:4.0%}"
+        what = " the log"
         if self.events:
-            bar += f" · {self.events:,} event{'s' if self.events != 1 else ''}"
-        return bar
+            what = f": {self.events:,} event{'s' if self.events != 1 else ''}"
+        return f"reading{what} {'█' * filled}{'░' * (width - filled)} {share:4.0%}"
 
 
 LOAD_PROGRESS = LoadProgress()

@@ -47,12 +47,13 @@ __all__ = [
 ]
 
 # At most this many worker processes: each holds one file's tree and model while it
-# builds (about 1.3 GB at peak for a 48 MB, 100k-event file).
+# builds (about 1.1 GB at peak for a 48 MB, 100k-event file).
 MAX_WORKERS = 4
-# A file smaller than this is built in-process. Starting a worker costs about 0.15 s
-# (a new interpreter importing the loader) and the parent's read of the stored part
-# about 0.05 s per MB; building costs about 0.35 s per MB. See docs/scale.md.
-MIN_WORKER_BYTES = 1 << 20
+# A file smaller than this is built in-process. A worker costs about 0.2 s (a new
+# interpreter importing the loader, its first build) and building about 0.2 s per MB:
+# two 1 MB files load 0.15-0.3 s slower with workers, two 2 MB files about as fast, two
+# 5 MB files 25% faster (measured at load average 4 on 2 cores; docs/scale.md).
+MIN_WORKER_BYTES = 2 << 20
 
 # What a worker runs: read the job, take the parent's import path, build.
 _BOOTSTRAP = (
