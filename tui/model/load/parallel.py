@@ -192,9 +192,10 @@ class Workers:
                 return
             try:
                 job.outcome = self._build(job)
-            except Exception as error:  # never lose a job: the caller builds it in-process
+            except BaseException as error:  # the caller builds it in-process
                 job.outcome = Outcome(failure=f"{type(error).__name__}: {error}")
-            self._done.put(job)
+            finally:
+                self._done.put(job)  # never lost: the caller waits for every job
 
     def _build(self, job: Job) -> Outcome:
         with self._lock:
