@@ -26,8 +26,9 @@ problems, never raise:
 :mod:`.files` holds the entry points and is the one place that chooses the parser; for
 a folder of large files it hands the files the cache does not hold to worker processes
 (:mod:`.parallel`), which build them and store them in the cache. The modules import in
-this order (guards, tree, positions, checks, build, cache, fast, merge, parallel, files),
-with no cycle (a worker imports :mod:`.files` when it starts); ``tests/model/test_loader_seam.py`` shows yaml-rs through the
+this order (guards, tree, positions, checks, build, cache, fast, merge, files), with no
+cycle; :mod:`.files` imports :mod:`.parallel` only for a load of several files, and a
+worker imports :mod:`.files` when it starts; ``tests/model/test_loader_seam.py`` shows yaml-rs through the
 seam giving the same objects and problems as the ruamel path.
 """
 

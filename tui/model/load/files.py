@@ -11,9 +11,10 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.model import safe_read
-from tui.model.load import cache, fast, guards, parallel
+from tui.model.load import cache, fast, guards
 from tui.model.load.build import Builder, FilePart
 from tui.model.load.merge import merge_parts
 from tui.model.load.tree import Progress, parse_text
@@ -22,6 +23,9 @@ from tui.model.log import (
 )
 from tui.model.problems import LogError, Problem
 from tui.model.text import shown_name
+
+if TYPE_CHECKING:
+    from tui.model.load.parallel import Job
 
 
 @dataclass(slots=True)
@@ -265,14 +269,20 @@ def _load_files(files: list[Path], sizes: list[int], tally: _Tally) -> list[_Loa
     """Each file's part, problems and readability, in order: a large file the cache does
     not hold goes to a worker process when something else can be done meanwhile (another
     file to read, another worker building); everything else is loaded here."""
-    count = parallel.worker_count() if len(files) > 1 else 0
-    folder = cache.writable_dir() if count else None
+    count, folder = 0, None
+    if len(files) > 1:
+        # Imported here: a log of one file (the bundled one, say) never needs it, and its
+        # first frame waits for the loader's imports (about 7 ms for this one).
+        from tui.model.load import parallel
+
+        count = parallel.worker_count()
+        folder = cache.writable_dir() if count else None
     if folder is None:  # no workers: a worker's part reaches us only through the cache
         return [_load_here(path, index, tally) for index, path in enumerate(files)]
     loaded: list[_Loaded | None] = [None] * len(files)
     with parallel.Workers(count, folder, tally.advance if tally.reports else None) as workers:
 
-        def take(job: parallel.Job) -> None:
+        def take(job: Job) -> None:
             """A finished job's file: read from the cache, taken as reported, or built here."""
             outcome = job.outcome
             assert outcome is not None
