@@ -14,7 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -47,6 +49,12 @@ class QueryInput(Input):
         Binding("escape", "app.escape", "Timeline", id="query.escape"),
     ]
 
+    # Input sets its scrollable width from its text on every change, and Textual's own
+    # reactive lays out the screen for it: a second frame after each key or facet toggle
+    # (the timeline's scrollbar is redrawn after a layout). The field's size is the bar's
+    # (one line, the width the count leaves), never its text's, so no layout is needed.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
 
 class QueryBar(Widget):
     """The query input with its result count, and an error line under it when it is wrong."""
@@ -59,7 +67,7 @@ class QueryBar(Widget):
         #query-prompt { width: 2; color: $text-accent; text-style: bold; padding: 0 0 0 1; }
         #query-input { width: 1fr; background: $panel; border: none; padding: 0; }
         #query-input:focus { background: $boost; }
-        #query-count { width: auto; padding: 0 1; color: $text-muted; }
+        #query-count { width: auto; padding: 0 1; color: $text-muted; text-align: right; }
         #query-error { display: none; height: auto; padding: 0 1; color: $text-error; }
         &.-error #query-error { display: block; }
         &.-error #query-count { color: $text-error; }
@@ -134,13 +142,24 @@ class QueryBar(Widget):
 
     def show_count(self, shown: int, total: int) -> None:
         """The query is good: show how many events it keeps, clear any error."""
+        was_error = self.has_class("-error")
         self.remove_class("-error")
         count = events_count(shown, total)
+        widest = events_count(total, total)
         if self._indexing:
             # What is typed meanwhile is kept and runs as soon as the indexes are there.
             count = f"{count} · indexing…"
-        self.query_one("#query-count", Static).update(Content(count))
-        self.query_one("#query-error", Static).update("")
+            widest = f"{widest} · indexing…"
+        field = self.query_one("#query-count", Static)
+        # As wide as the widest count of this log, so a new count repaints one line and
+        # needs no layout of the screen (sized to its text, every change of the count's
+        # length was a second layout and a second frame after a facet toggle).
+        width = max(len(count), len(widest)) + field.styles.gutter.width
+        if field.styles.width is None or field.styles.width.cells != width:
+            field.styles.width = width
+        field.update(Content(count), layout=False)
+        if was_error:  # the error line shows only with -error: else it is already blank
+            self.query_one("#query-error", Static).update("")
 
     def show_error(self, text: str, message: str, start: int, end: int, showing: str = "") -> None:
         """The query is wrong: underline the span ``start:end`` of ``text`` and say why, and

@@ -235,7 +235,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         self._rows, self._event_rows = layout.rows, layout.event_rows
         self._heading_rows, self._year_rows = layout.heading_rows, layout.year_rows
         self._strips.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows))
+        laid_out = self._set_row_count(len(self._rows))
         old = self.cursor
         anchor = self._anchor if self._anchor is not None else old
         if not self._shown:
@@ -249,9 +249,37 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_reactive(Timeline.cursor, new)
         self.refresh()
         if new is not None:
-            self.call_after_refresh(self.scroll_to_cursor)
+            if laid_out:
+                # Scrolled now, the new rows and their place are drawn in one frame; after
+                # the refresh it was a second frame (a whole repaint) a moment later.
+                self.scroll_to_cursor()
+            else:
+                self.call_after_refresh(self.scroll_to_cursor)  # once the layout is done
         if new != old:
             self.post_message(self.Highlighted(self, new))
+
+    def _set_row_count(self, rows: int) -> bool:
+        """Make the scrollable height ``rows``; a layout only if the scrollbar comes or goes.
+        False when a layout is needed first (only then can it scroll as it should).
+
+        The widget's own size never depends on its rows. A layout of the screen for a new
+        row count redraws the scrollbar one frame later (Textual updates scrollbars while it
+        lays out), a second whole frame after every query; under an overlay (the facets at
+        80x24) each frame repaints the whole screen.
+        """
+        size = Size(self.scrollable_content_region.width, rows)
+        height = self.container_size.height
+        if size == self.virtual_size:
+            return height > 0
+        scrollbar = self.show_vertical_scrollbar
+        if height <= 0 or scrollbar != (rows > height):
+            self.virtual_size = size  # not laid out yet, or the scrollbar comes or goes
+            return False
+        self.set_reactive(Timeline.virtual_size, size)
+        if scrollbar:
+            self.vertical_scrollbar.window_virtual_size = rows
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)  # within the new height
+        return True
 
     def _position(self, event_index: int | None) -> int | None:
         """The place of ``event_index`` among the shown events, None if it is not shown."""
