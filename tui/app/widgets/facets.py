@@ -6,7 +6,8 @@ a heading row per facet, then its values with the number of events each would ma
 the current query. Active values are ticked and bold; values with no events are hidden
 unless active. A facet shows its top :attr:`FacetPanel.TOP` values and a "… N more" row
 that shows :attr:`FacetPanel.STEP` more at a time, so a log with hundreds of agencies and
-thousands of people stays a short list (every row is rebuilt when the counts change).
+thousands of people stays a short list. New counts replace the rows whose text changed in
+place; the list is rebuilt only when its shape (the number of rows) changes.
 
 Choosing a value (enter, space or a click) posts :class:`FacetPanel.Toggled`; the app edits
 the query text with ``tui.model.query.toggle_term`` and calls :meth:`FacetPanel.refresh_counts`.
@@ -21,7 +22,9 @@ from rich.cells import cell_len
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -61,6 +64,12 @@ class FacetPanel(OptionList):
 
     STEP: ClassVar[int] = 50
     """How many more values each "… N more" shows."""
+
+    # The panel's size is its pane's (a column, or the overlay), never its rows': a new
+    # number of rows needs no layout of the screen, which would also redraw the scrollbar
+    # in a second frame (Textual updates scrollbars while it lays out). The scrollbar's
+    # coming or going still lays the panel out (OptionList's own reactive).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # One key display for both: the footer shows one key an action.
@@ -123,6 +132,7 @@ class FacetPanel(OptionList):
         # names to try, longest first ("Bridgeport PD", then the alias "BPD").
         self._shorter: dict[tuple[str, str], tuple[str, ...]] = {}
         self._built_width = 0
+        self._shape: tuple[tuple[bool, bool], ...] = ()  # of the options last set
 
     @property
     def values(self) -> dict[str, list[FacetValue]]:
@@ -143,7 +153,9 @@ class FacetPanel(OptionList):
         self._values = {}
         self._rows = [_Row("none", "")]
         prompt = Content.styled("counting the facets… (indexing the log)", self._style("more"))
-        self.set_options([Option(prompt, disabled=True)])
+        options: list[Option | None] = [Option(prompt, disabled=True)]
+        self._shape = _shape(options)
+        self.set_options(options)
 
     def set_counts(self, values: dict[str, list[FacetValue]]) -> None:
         """Show counts already computed (by facet name) and redraw."""
@@ -204,11 +216,31 @@ class FacetPanel(OptionList):
                 prompt = Content.styled("  (no events)", self._style("more"))
                 options.append(Option(prompt, disabled=True))
         self._rows = rows
-        self.set_options(options)
+        if not self._replace_prompts(options):
+            self.set_options(options)
         if keep is not None and highlighted is not None and rows:
             # The same row if it is still there ("… more" may have gone), else the same place.
             index = next((i for i, row in enumerate(rows) if row.key == keep), None)
             self.highlighted = min(highlighted, len(rows) - 1) if index is None else index
+
+    def _replace_prompts(self, options: list[Option | None]) -> bool:
+        """Put ``options`` in place of the rows shown when they have the same shape (the
+        same number of rows, with dividers and disabled rows where they were): only the
+        rows whose text or style changed are replaced. False when the shape differs.
+
+        ``set_options`` empties the list, scrolls it to the top and lays it out again:
+        after a toggle, where mostly only counts change, that was a layout of the panel,
+        a second frame for its scrollbar, and every row drawn again.
+        """
+        shape = _shape(options)
+        if shape != self._shape:
+            self._shape = shape
+            return False
+        new = [option for option in options if option is not None]
+        for index, (before, after) in enumerate(zip(self.options, new, strict=True)):
+            if not _same_prompt(before.prompt, after.prompt):
+                self.replace_option_prompt_at_index(index, after.prompt)
+        return True
 
     def on_focus(self) -> None:
         # Opened, the cursor is on the first value (enter chooses it), not nowhere nor on a
@@ -303,6 +335,25 @@ class FacetPanel(OptionList):
         elif row.action == "heading":
             self._folded ^= {row.field}
             self._rebuild()
+
+
+def _shape(options: list[Option | None]) -> tuple[tuple[bool, bool], ...]:
+    """Each row of an option list as (followed by a divider, disabled)."""
+    rows: list[tuple[bool, bool]] = []
+    for option in options:
+        if option is None:
+            if rows:
+                rows[-1] = (True, rows[-1][1])
+        else:
+            rows.append((False, option.disabled))
+    return tuple(rows)
+
+
+def _same_prompt(before: object, after: object) -> bool:
+    """Whether two prompts draw the same (Content's ``==`` compares the text alone)."""
+    if isinstance(before, Content) and isinstance(after, Content):
+        return before.plain == after.plain and list(before.spans) == list(after.spans)
+    return before == after
 
 
 __all__ = ["FACETS", "FacetPanel"]
