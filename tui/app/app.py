@@ -22,7 +22,7 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.app.keymap import apply_user_keymap
@@ -42,6 +42,7 @@ from tui.app.settings import remember_theme, saved_theme
 from tui.app.widgets.density import DensityStrip
 from tui.app.widgets.detail import DetailPane
 from tui.app.widgets.facets import FacetPanel, FacetsCounted, count_facets
+from tui.app.widgets.footer import ScreenFooter
 from tui.app.widgets.query_bar import QueryBar
 from tui.app.widgets.timeline import Timeline
 from tui.model.links.remembered import LinkResult, read_results
@@ -205,7 +206,7 @@ class WatchlineApp(App[None]):
         # (see _add_panes): an 80x24 terminal never pays for drawing them.
         with Horizontal(id="body"):
             yield Timeline(id="timeline")
-        yield Footer(compact=True)
+        yield ScreenFooter(compact=True)
 
     @property
     def timeline(self) -> Timeline:
