@@ -150,3 +150,80 @@ async def test_a_query_longer_than_its_field_scrolls_to_the_cursor() -> None:
         assert field.scroll_x > 0
         cursor_x = field.cursor_screen_offset.x  # type: ignore[attr-defined]
         assert field.region.x < cursor_x <= field.region.right  # the last cell, as Input has it
+
+
+async def test_a_large_logs_toggle_shows_rows_query_and_counts_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from tui.app import app as app_module
+    from tui.app.widgets.facets import count_facets
+
+    monkeypatch.setattr(app_module, "LARGE_LOG", 2)  # the sample counts as a large log
+    counting = threading.Event()
+    go_on = threading.Event()
+
+    def held_count(engine, query):  # type: ignore[no-untyped-def]
+        counting.set()
+        go_on.wait(5)
+        return count_facets(engine, query)
+
+    monkeypatch.setattr(app_module, "count_facets", held_count)
+    app = WatchlineApp(collection=sample_collection(), as_of=AS_OF, remember=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        go_on.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = app.screen.query_one(FacetPanel)
+        go_on.clear()
+        counting.clear()
+        await pilot.press("space")  # BPD, while its counts are held in the thread
+        assert counting.wait(5)
+        await pilot.pause()
+        # Nothing changed yet: the rows never stand beside the counts of another query.
+        assert app.query_text == ""
+        assert len(app.timeline.shown) == 12
+        assert not lines(panel)[panel.highlighted].startswith("✓")
+        go_on.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.query_text == "agency:bpd"
+        assert app.query_one("#query-input").value == "agency:bpd"  # type: ignore[attr-defined]
+        assert len(app.timeline.shown) == 8
+        assert panel.values == count_facets(app.engine, app._query)  # type: ignore[arg-type]
+        assert lines(panel)[panel.highlighted].startswith("✓")
+
+
+async def test_quick_toggles_of_a_large_log_add_up_and_a_typed_query_wins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.app import app as app_module
+
+    monkeypatch.setattr(app_module, "LARGE_LOG", 2)
+    app = WatchlineApp(collection=sample_collection(), as_of=AS_OF, remember=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        panel = app.screen.query_one(FacetPanel)
+        # Two toggles before the first is counted: the second edits the first's query.
+        panel.post_message(FacetPanel.Toggled(panel, "agency", "bpd"))
+        panel.post_message(FacetPanel.Toggled(panel, "kind", "pledge"))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.query_text == "agency:bpd kind:pledge"
+        # A query set meanwhile (here: c clears it) replaces a toggle still counted.
+        panel.post_message(FacetPanel.Toggled(panel, "kind", "pledge"))
+        await pilot.press("c")
+        for _ in range(200):  # the toggle's count is cancelled (or done, and not shown)
+            if not any(w.group == "facet-toggle" and not w.is_finished for w in app.workers):
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert app.query_text == ""
+        assert len(app.timeline.shown) == 12

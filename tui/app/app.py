@@ -180,6 +180,8 @@ class WatchlineApp(App[None]):
         self._preload = preload
         self._collector_paused = collector_paused
         self._facets_timer: Timer | None = None
+        # A large log's facet toggle being counted (its query text), see _facet_toggled.
+        self._toggling: str | None = None
         self._detail_timer: Timer | None = None
         # The load's progress (LoadProgressed), shown in the header once it passes 0.5 s.
         self._progress_text = ""
@@ -526,17 +528,31 @@ class WatchlineApp(App[None]):
         """The query the timeline shows (the last one that parsed)."""
         return self._query_text
 
-    def _apply_query(self, text: str, *, initial: bool = False, typed: bool = False) -> bool:
+    def _apply_query(
+        self,
+        text: str,
+        *,
+        initial: bool = False,
+        typed: bool = False,
+        counted: FacetsCounted | None = None,
+    ) -> bool:
         """Parse and run ``text``; on an error show it inline and keep the last result.
 
         ``typed``: a keystroke in the query line, after which a large log's facets wait for
-        the keys to pause; a facet toggle or a chosen view counts them at once."""
+        the keys to pause; a facet toggle or a chosen view counts them at once.
+        ``counted``: the rows and the counts of ``text``, worked out in a thread (a large
+        log's facet toggle): shown together, nothing counted again."""
         if self.engine is None or self.collection is None:
             return False
+        if self._toggling is not None:  # any query replaces a toggle still being counted
+            self._toggling = None
+            self.workers.cancel_group(self, "facet-toggle")
         bar = self.query_bar
         try:
             query = parse_query(text)
-            shown = self.engine.run(query)
+            shown = counted.shown if counted is not None else None
+            if shown is None:
+                shown = self.engine.run(query)
         except QueryError as error:
             # Back to the last query that matched something: `agnecy:` half-typed parsed
             # as the word "agnecy", which matches nothing and is no result to keep.
@@ -553,7 +569,10 @@ class WatchlineApp(App[None]):
         self.timeline.show(shown)
         bar.show_count(len(shown), len(self.collection.events))
         self._refresh_density()
-        if typed and len(self.collection.events) > LARGE_LOG:
+        if counted is not None:
+            for panel in self._facet_panels():
+                panel.show_counts(counted.engine, counted.values)
+        elif typed and len(self.collection.events) > LARGE_LOG:
             # Counting every facet value takes tens of milliseconds on a large log: let a
             # burst of keystrokes settle first, the timeline and the count do not wait.
             if self._facets_timer is not None:
@@ -589,8 +608,26 @@ class WatchlineApp(App[None]):
         if not get_current_worker().is_cancelled:
             self.post_message(FacetsCounted(engine, query, values))
 
+    # A description, or Textual names the worker by repr() of its arguments.
+    # Its own group: a count of the facets for the query shown (a resize, the engine
+    # ready) must not cancel it; a newer toggle does, and any other query (_apply_query).
+    @work(thread=True, exclusive=True, group="facet-toggle", description="facet toggle")
+    def _count_toggle(self, engine: QueryEngine, text: str, query: Query, shown: list[int]) -> None:
+        """A large log's facet toggle: every facet's counts off the UI thread, shown with
+        its rows by ``_facets_counted`` unless a newer query came since."""
+        values = count_facets(engine, query)
+        if not get_current_worker().is_cancelled:
+            self.post_message(FacetsCounted(engine, query, values, text=text, shown=shown))
+
     @on(FacetsCounted)
     def _facets_counted(self, message: FacetsCounted) -> None:
+        if message.text is not None:
+            # A toggle's rows and counts: shown at once unless another query came since.
+            if message.engine is self.engine and message.text == self._toggling:
+                self._toggling = None  # done, not replaced: nothing to cancel
+                self.query_bar.set_text(message.text)
+                self._apply_query(message.text, counted=message)
+            return
         # Shown only for the query the timeline shows: counts and rows never disagree.
         if message.engine is self.engine and message.query == self._query:
             for panel in self._facet_panels():
@@ -626,11 +663,26 @@ class WatchlineApp(App[None]):
 
     @on(FacetPanel.Toggled)
     def _facet_toggled(self, event: FacetPanel.Toggled) -> None:
-        if self.engine is None:
+        if self.engine is None or self.collection is None:
             return
+        # A toggle still being counted is the query the next one edits.
+        current = self._query_text if self._toggling is None else self._toggling
         try:
-            text = self.engine.toggle_term(self._query_text, event.field, event.value)
+            text = self.engine.toggle_term(current, event.field, event.value)
+            query = parse_query(text)
         except QueryError:
+            return
+        if len(self.collection.events) > LARGE_LOG and self._facet_panels():
+            # Counting a large log's facets takes tens of milliseconds: the rows, the query
+            # line and the counts change together when they are counted (one repaint, and
+            # never rows beside the counts of the query before).
+            try:
+                shown = self.engine.run(query)
+            except QueryError:
+                self.set_query(text)  # shows the error in place, as any query does
+                return
+            self._toggling = text
+            self._count_toggle(self.engine, text, query, shown)
             return
         self.set_query(text)
 

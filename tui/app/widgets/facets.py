@@ -360,13 +360,23 @@ __all__ = ["FACETS", "FacetPanel"]
 
 
 class FacetsCounted(Message):
-    """The facets of a large log counted in a thread, for ``query`` on ``engine``."""
+    """The facets of a large log counted in a thread, for ``query`` on ``engine``.
+
+    A facet toggle's count also carries the query's ``text`` and the events it ``shown``.
+    """
 
     def __init__(
-        self, engine: QueryEngine, query: Query, values: dict[str, list[FacetValue]]
+        self,
+        engine: QueryEngine,
+        query: Query,
+        values: dict[str, list[FacetValue]],
+        *,
+        text: str | None = None,
+        shown: list[int] | None = None,
     ) -> None:
         super().__init__()
         self.engine, self.query, self.values = engine, query, values
+        self.text, self.shown = text, shown
 
 
 def count_facets(engine: QueryEngine, query: Query) -> dict[str, list[FacetValue]]:
