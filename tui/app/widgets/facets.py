@@ -133,6 +133,7 @@ class FacetPanel(OptionList):
         self._shorter: dict[tuple[str, str], tuple[str, ...]] = {}
         self._built_width = 0
         self._shape: tuple[tuple[bool, bool], ...] = ()  # of the options last set
+        self._names_of: Collection | None = None  # the log ``_shorter`` was made for
 
     @property
     def values(self) -> dict[str, list[FacetValue]]:
@@ -145,7 +146,10 @@ class FacetPanel(OptionList):
 
     def show_counts(self, engine: QueryEngine, values: dict[str, list[FacetValue]]) -> None:
         """Show :func:`count_facets` of ``engine`` (counted here or in a thread)."""
-        self._shorter = agency_names(engine.collection)
+        if self._names_of is not engine.collection:
+            # Once per log: every agency's names, 8-13 ms at 100k (800 agencies).
+            self._shorter = agency_names(engine.collection)
+            self._names_of = engine.collection
         self.set_counts(values)
 
     def show_indexing(self) -> None:
