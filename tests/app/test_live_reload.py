@@ -8,6 +8,7 @@ a person would see.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -329,3 +330,26 @@ async def test_a_reload_that_raises_says_why_and_keeps_the_timeline(
             "the notice",
         )
         assert app.collection is shown
+
+
+async def test_the_hashes_shown_are_those_of_the_bytes_the_load_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "log.yaml"
+    log.write_text(first_text(3))
+    read = log.read_bytes()
+    hashed: list[object] = []
+    real = live.file_hashes
+
+    def counted(files: object) -> object:
+        hashed.append(files)
+        return real(files)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(live, "file_hashes", counted)
+    app = WatchlineApp([log], as_of=AS_OF, remember=False, watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: app.collection is not None, "the first load")
+        # The load's own hash of what it read: the file is not read and hashed again.
+        assert app.live.hash_of(log) == hashlib.sha256(read).hexdigest()
+        assert hashed == []

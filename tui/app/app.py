@@ -292,20 +292,24 @@ class WatchlineApp(App[None]):
         loaded = preload.result() if preload is not None else read_log(paths, self.revision)
         collection = loaded.collection
         if collection is None:
-            self.post_message(LogLoaded(None, None, loaded.problems))
+            self.post_message(LogLoaded(None, None, loaded.problems, digests=loaded.digests))
             return
         labels = event_labels(collection)
         view_id = self._initial_view
         views = saved_views(collection, self.user_config.views)
         if view_id is not None and all(view.id != view_id for view in views):
             # No such view: _log_loaded ends the app with the message; no engine is needed.
-            self.post_message(LogLoaded(collection, labels, loaded.problems))
+            self.post_message(
+                LogLoaded(collection, labels, loaded.problems, digests=loaded.digests)
+            )
             return
         if self._initial_query.strip() or view_id is not None:
             # A --filter (or --view) must hold before the user sees a list: wait for the
             # indexes. The view's query is put in the bar by _log_loaded, on the UI thread.
             engine = loaded.wait_for_engine(self.as_of)
-            self.post_message(LogLoaded(collection, labels, loaded.problems, engine))
+            self.post_message(
+                LogLoaded(collection, labels, loaded.problems, engine, digests=loaded.digests)
+            )
             return
         # No query to apply: every event shows, which needs no index. Draw them now and
         # run the query (whatever the user has typed meanwhile) once the engine is built;
@@ -316,6 +320,8 @@ class WatchlineApp(App[None]):
     @on(LogLoaded)
     def _log_loaded(self, message: LogLoaded) -> None:
         LOAD_PROGRESS.listener = None
+        if self.revision is None:
+            self.live.loaded(message.digests)
         self.timeline.loading = False
         collection = message.collection
         if collection is None or message.labels is None:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.worker import Worker
 
     from tui.app.live import Snapshot
@@ -31,6 +33,7 @@ class LogLoaded(Message):
         problems: list[str],
         engine: QueryEngine | None = None,
         loaded: LoadedLog | None = None,
+        digests: dict[Path, str] | None = None,
     ) -> None:
         super().__init__()
         self.collection = collection
@@ -38,6 +41,8 @@ class LogLoaded(Message):
         self.problems = problems
         self.engine = engine
         self.loaded = loaded
+        # The files' hashes as the load read them (see LoadedLog.digests).
+        self.digests = digests if digests is not None else loaded.digests if loaded else {}
 
 
 class EngineReady(Message):

@@ -35,6 +35,8 @@ class LoadedLog:
     problems: list[str]
     engine: QueryEngine | None
     engine_future: Future[QueryEngine] | None = None
+    # Each file read -> the SHA-256 of the bytes read (what a write checks against).
+    digests: dict[Path, str] = field(default_factory=dict)
     # Set once the events are on screen (or the engine is waited for): indexing holds the
     # GIL for seconds, and started at once it would halve the speed of the first frame.
     drawn: threading.Event = field(default_factory=threading.Event)
@@ -155,7 +157,8 @@ def read_log(paths: Sequence[Path], revision: LogRevision | None = None) -> Load
         # before the collector is switched back on: after, the first allocation would
         # start a full pass over the millions of new objects (1.5 s at 100k).
         gc.freeze()
-    return LoadedLog(result.collection, [str(problem) for problem in result.problems], None)
+    problems = [str(problem) for problem in result.problems]
+    return LoadedLog(result.collection, problems, None, digests=result.digests)
 
 
 def index_log(collection: Collection, as_of: datetime.date) -> QueryEngine:

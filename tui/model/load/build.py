@@ -89,8 +89,8 @@ class FilePart:
     # ``events`` is in timeline order (log.timeline_key) with unique ids, so a log of this
     # one file needs no sort (see put_in_timeline_order; the cache stores parts so).
     in_timeline_order: bool = False
-    # The cache entry that holds this part (read from it or stored in it), if any.
-    cache_key: str | None = None
+    cache_key: str | None = None  # the cache entry it was read from or stored in, if any
+    digest: str | None = None  # SHA-256 (hex) of the bytes read: what changes are checked by
 
     def put_in_timeline_order(self) -> None:
         """Sort ``events`` into timeline order unless two share an id (the merge names the first)."""

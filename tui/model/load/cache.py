@@ -7,7 +7,7 @@ name, so a stale entry is never looked up. Only files with no problems are store
 
 Safety: entries are JSON in a tagged encoding that can only rebuild the model's own
 dataclasses (no pickle: a cache entry is data, never code). Each entry carries a keyed
-BLAKE2b MAC; the key is 32 random bytes in the cache folder, readable only by its owner.
+MAC (HMAC-SHA256); the key is 32 random bytes in the cache folder, readable only by its owner.
 A truncated, corrupted or tampered entry fails the check and is ignored. The folder is
 created 0700 and entries 0600; a folder owned by someone else or open to others is not
 used. Every failure (no folder, full disk, read-only home) means "no cache", never an
@@ -108,17 +108,17 @@ def key_for(text: str) -> str:
     return key_for_bytes(text.encode("utf-8", "surrogateescape"))
 
 
-def key_for_bytes(data: bytes) -> str:
+def key_for_bytes(data: bytes, sha256: bytes | None = None) -> str:
     """:func:`key_for` from the file's bytes (without a byte order mark), as read.
 
     The same name as :func:`key_for` of the text they decode to (``surrogateescape``
     gives the bytes back exactly), so a start can look its file up before any text check:
     an entry exists only for bytes that passed every check when it was stored, and any
-    changed byte is another name.
+    changed byte is another name. ``sha256``: the SHA-256 of ``data``, if computed already.
     """
     # SHA-256 over the bytes (twice BLAKE2b's speed here: the CPU has SHA instructions),
     # then the code's fingerprint mixed in over that digest.
-    content = hashlib.sha256(data).digest()
+    content = sha256 if sha256 is not None else hashlib.sha256(data).digest()
     return hashlib.blake2b(_code_fingerprint() + content, digest_size=32).hexdigest()
 
 

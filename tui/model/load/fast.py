@@ -205,14 +205,15 @@ def paused_gc() -> Iterator[None]:
 _BOM = b"\xef\xbb\xbf"
 
 
-def entry_key(data: bytes) -> str | None:
+def entry_key(data: bytes, sha256: bytes | None = None) -> str | None:
     """The cache key :func:`cached_part` looks ``data`` up by, or ``None`` when it would
-    not look (the cache is off, the file too small or too big)."""
+    not look (the cache is off, the file too small or too big). ``sha256``: the SHA-256
+    of ``data``, if computed already (it is what the key is made from)."""
     if data.startswith(_BOM):
-        data = data[3:]  # as guards.check_text drops it
+        data, sha256 = data[3:], None  # as guards.check_text drops it
     if not cache.MIN_TEXT_CHARS <= len(data) <= MAX_BYTES or cache.cache_dir() is None:
         return None
-    return cache.key_for_bytes(data)
+    return cache.key_for_bytes(data, sha256)
 
 
 def cached_part(

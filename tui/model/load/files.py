@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -39,6 +40,8 @@ class LoadResult:
     collection: Collection | None
     problems: list[Problem]
     unreadable: list[str] = field(default_factory=list)
+    # Each file a part was read from -> the SHA-256 (hex) of the bytes read.
+    digests: dict[Path, str] = field(default_factory=dict)
 
 
 class PathError(Exception):
@@ -86,14 +89,30 @@ def load_data(
     file: str,
     progress: Callable[[int], None] | None = None,
     key: str | None = None,
+    sha256: bytes | None = None,
 ) -> tuple[FilePart | None, list[Problem]]:
     """One file's part from its bytes (a version read from git, say) and its problems:
     the same guards, parser and builder as a file on disk.
 
     The cache is asked first, by the raw bytes (an entry exists only for bytes that
     passed the guards and built clean); only a miss runs the guards' scans. ``key``:
-    :func:`~tui.model.load.fast.entry_key` of ``data``, if computed already.
+    :func:`~tui.model.load.fast.entry_key` of ``data``, if computed already, from its
+    ``sha256``; the part keeps that hash as its ``digest`` (one pass over the bytes
+    serves the cache and the app's checks for changes).
     """
+    if sha256 is None:
+        sha256 = hashlib.sha256(data).digest()
+    if key is None:
+        key = fast.entry_key(data, sha256)
+    part, problems = _load_data(data, file, progress, key)
+    if part is not None:
+        part.digest = sha256.hex()
+    return part, problems
+
+
+def _load_data(
+    data: bytes, file: str, progress: Callable[[int], None] | None, key: str | None
+) -> tuple[FilePart | None, list[Problem]]:
     hit, key = fast.cached_part(data, file, progress, key)
     if hit is not None:
         return hit, []
@@ -157,9 +176,11 @@ def load_paths(
             sizes.append(0)
     tally = _Tally(sizes, progress, events_read)
     parts: list[FilePart] = []
+    results: list[FilePart | None] = []
     for path, (part, file_problems, readable) in zip(
         files, _load_files(files, sizes, tally), strict=True
     ):
+        results.append(part)
         problems.extend(file_problems)
         if not readable:
             unreadable.append(str(path))
@@ -170,7 +191,12 @@ def load_paths(
         collection = merge_parts(parts, problems)
     if problems or not files:
         collection = None
-    return LoadResult(collection, sorted(problems), unreadable)
+    digests = {
+        path: loaded.digest
+        for path, loaded in zip(files, results, strict=True)
+        if loaded is not None and loaded.digest is not None
+    }
+    return LoadResult(collection, sorted(problems), unreadable, digests)
 
 
 _Loaded = tuple[FilePart | None, list[Problem], bool]
@@ -249,14 +275,15 @@ def _load_here(
     tally: _Tally,
     data: bytes | None = None,
     key: str | None = None,
+    sha256: bytes | None = None,
 ) -> _Loaded:
-    """One file loaded in this process (from ``data`` with its cache ``key`` when read
-    already); an exception from the loader becomes the file's problem."""
+    """One file loaded in this process (from ``data`` with its cache ``key`` and hash
+    when read already); an exception from the loader becomes the file's problem."""
     try:
         if data is None:
             loaded = load_file(path, tally.for_file(index))
         else:
-            part, problems = load_data(data, str(path), tally.for_file(index), key)
+            part, problems = load_data(data, str(path), tally.for_file(index), key, sha256)
             loaded = part, problems, True
     except Exception as error:
         message = f"internal error while loading: {type(error).__name__}: {error}"
@@ -305,13 +332,14 @@ def _load_files(files: list[Path], sizes: list[int], tally: _Tally) -> list[_Loa
                 except OSError:
                     loaded[index] = _load_here(path, index, tally)  # words the reason
                     continue
-                key = fast.entry_key(data)
+                sha256 = hashlib.sha256(data).digest()
+                key = fast.entry_key(data, sha256)
                 missed = key is not None and not cache.has_entry(key)
                 if missed and (workers.outstanding or index < last):
                     del data  # the worker reads the file itself
                     workers.submit(index, path, size)
                     continue
-                loaded[index] = _load_here(path, index, tally, data, key)
+                loaded[index] = _load_here(path, index, tally, data, key, sha256)
             while (job := workers.finished(block=False)) is not None:
                 take(job)
         while (job := workers.finished(block=True)) is not None:

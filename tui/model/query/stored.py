@@ -11,7 +11,7 @@ never looked up; it sits beside the log entries (``KEY.index``) and is pruned wi
 
 Safety: the payload is :mod:`marshal` data (what ``.pyc`` files hold: only built-in
 values, here dicts, lists, tuples, text, ints and bytes; nothing is called on loading,
-unlike pickle), behind the same keyed BLAKE2b MAC as the log entries, checked before it
+unlike pickle), behind the same MAC (HMAC-SHA256) as the log entries, checked before it
 is decoded: an entry we did not write, truncated or changed, is never decoded. marshal
 keeps shared objects shared, so the value ids stay one object each (the memory of a
 rebuilt engine), and decodes 100k events' indexes in about 0.25 s where building them
