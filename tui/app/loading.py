@@ -111,16 +111,16 @@ class LoadProgress:
 
     def describe(self, width: int = 20) -> str:
         """A text bar for the header: "reading the log ████████░░░░░░░░░░░░  42%", and
-        once a file is done the events read so far in place of "the log" (a million
-        still fits an 80-column header): "reading: 300,000 events ████████░░…  42%"."""
+        once a file is done the events read so far in its place (a million still fits an
+        80-column header): "300,000 events read ████████░░░░░░░░░░░░  42%"."""
         if self._stage != "reading":
             return f"{self._stage} the events…"
         share = min(1.0, self.done / self.total) if self.total else 0.0
         filled = int(share * width)
-        what = " the log"
+        what = "reading the log"
         if self.events:
-            what = f": {self.events:,} event{'s' if self.events != 1 else ''}"
-        return f"reading{what} {'█' * filled}{'░' * (width - filled)} {share:4.0%}"
+            what = f"{self.events:,} event{'s' if self.events != 1 else ''} read"
+        return f"{what} {'█' * filled}{'░' * (width - filled)} {share:4.0%}"
 
 
 LOAD_PROGRESS = LoadProgress()
