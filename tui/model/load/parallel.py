@@ -50,9 +50,9 @@ __all__ = [
 # builds (about 1.1 GB at peak for a 48 MB, 100k-event file).
 MAX_WORKERS = 4
 # A file smaller than this is built in-process. A worker costs about 0.2 s (a new
-# interpreter importing the loader, its first build) and building about 0.2 s per MB:
-# two 1 MB files load 0.15-0.3 s slower with workers, two 2 MB files about as fast, two
-# 5 MB files 25% faster (measured at load average 4 on 2 cores; docs/scale.md).
+# interpreter importing the loader, its first build) and building about 0.2 s per MB.
+# At load average 4 on 2 cores two 1 MB files load 0.15-0.3 s slower with workers and
+# two 2 MB files about as fast; at 1.2 two 2 MB files load 1.5x faster, two 5 MB 1.8x.
 MIN_WORKER_BYTES = 2 << 20
 
 # What a worker runs: read the job, take the parent's import path, build.
