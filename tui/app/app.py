@@ -274,7 +274,9 @@ class WatchlineApp(App[None]):
         self._preload = None
         return preload.result()
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    # A description, or Textual names the worker by repr() of its arguments: the repr of a
+    # loaded log builds every event (2 s and 300 MB at 100k, on the UI thread).
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="index")
     def _index(self, loaded: LoadedLog) -> None:
         self._post_engine(loaded)
 
@@ -285,7 +287,7 @@ class WatchlineApp(App[None]):
         if engine is not None and loaded.collection is not None:
             self.post_message(EngineReady(loaded.collection, engine))
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def _load(self, paths: list[Path]) -> None:
         # The first load may have started before Textual was imported (browse.run).
         preload, self._preload = self._preload, None

@@ -416,12 +416,37 @@ class StoredPairs(Sequence[Pair]):
 _T = TypeVar("_T")
 
 
-class StoredEntries(Mapping[str, tuple[_T, tuple[Any, ...]]]):
-    """A registry as a file part holds it (id -> (entry, path of its entry)), read from the
-    cache: entry ``i`` (of id ``ids[i]``) is the line ``blob[ends[i - 1] + 1 : ends[i]]``
-    (the first starts at ``start``), made into its object by ``decode`` when first asked
-    for (a log of 100k events cites tens of thousands of people and sources; a warm start
-    shows a few). An entry's path is ``(*prefix, id)``."""
+class _Entries(Mapping[str, tuple[_T, tuple[Any, ...]]]):
+    """A registry as a file part holds it (id -> (entry, path of its entry)) whose entries
+    are made when asked for; ``_keys`` holds its ids."""
+
+    _keys: Mapping[str, int]
+
+    @property
+    def made(self) -> int:
+        """How many entries have been made into objects so far."""
+        raise NotImplementedError
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def objects(self) -> StoredObjects[_T]:
+        """The entries alone (id -> entry), as a collection holds its registries."""
+        return StoredObjects(self)
+
+
+class StoredEntries(_Entries[_T]):
+    """A registry read from the cache: entry ``i`` (of id ``ids[i]``) is the line
+    ``blob[ends[i - 1] + 1 : ends[i]]`` (the first starts at ``start``), made into its
+    object by ``decode`` when first asked for (a log of 100k events cites tens of
+    thousands of people and sources; a warm start shows a few). An entry's path is
+    ``(*prefix, id)``."""
 
     def __init__(
         self,
@@ -437,7 +462,7 @@ class StoredEntries(Mapping[str, tuple[_T, tuple[Any, ...]]]):
         self._blob = blob
         self._start = start
         self._ends = ends
-        self._rows = dict(zip(ids, range(len(ids)), strict=True))
+        self._keys = dict(zip(ids, range(len(ids)), strict=True))
         self._prefix = prefix
         self._decode = decode
         self._made: dict[str, tuple[_T, tuple[Any, ...]]] = {}
@@ -446,7 +471,7 @@ class StoredEntries(Mapping[str, tuple[_T, tuple[Any, ...]]]):
     def row(self, key: str) -> bytes:
         """Entry ``key`` as stored: two files that store the same bytes define the same
         entry."""
-        i = self._rows[key]
+        i = self._keys[key]
         return self._blob[self._ends[i - 1] + 1 if i else self._start : self._ends[i]]
 
     def __getitem__(self, key: str) -> tuple[_T, tuple[Any, ...]]:
@@ -458,59 +483,31 @@ class StoredEntries(Mapping[str, tuple[_T, tuple[Any, ...]]]):
                     made = self._made[key] = (self._decode(self.row(key)), (*self._prefix, key))
         return made
 
-    def __contains__(self, key: object) -> bool:
-        return key in self._rows
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
     @property
     def made(self) -> int:
-        """How many entries have been made into objects so far."""
         return len(self._made)
 
-    def objects(self) -> StoredObjects[_T]:
-        """The entries alone (id -> entry), as a collection holds its registries."""
-        return StoredObjects(self)
 
-
-class MergedEntries(Mapping[str, tuple[_T, tuple[Any, ...]]]):
+class MergedEntries(_Entries[_T]):
     """Several files' :class:`StoredEntries` of one registry as one: entry ``key`` is
     ``tables[owners[key]][key]``, made by the first file that defines it."""
 
     def __init__(self, tables: Sequence[StoredEntries[_T]], owners: dict[str, int]) -> None:
         self._tables = list(tables)
-        self._owners = owners
+        self._keys = owners
 
     def __getitem__(self, key: str) -> tuple[_T, tuple[Any, ...]]:
-        return self._tables[self._owners[key]][key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._owners
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._owners)
-
-    def __len__(self) -> int:
-        return len(self._owners)
+        return self._tables[self._keys[key]][key]
 
     @property
     def made(self) -> int:
-        """How many entries have been made into objects so far."""
         return sum(table.made for table in self._tables)
-
-    def objects(self) -> StoredObjects[_T]:
-        """The entries alone (id -> entry), as a collection holds its registries."""
-        return StoredObjects(self)
 
 
 class StoredObjects(Mapping[str, _T]):
     """:class:`StoredEntries` without the paths: id -> entry, made on first use."""
 
-    def __init__(self, entries: StoredEntries[_T] | MergedEntries[_T]) -> None:
+    def __init__(self, entries: _Entries[_T]) -> None:
         self._entries = entries
 
     def __getitem__(self, key: str) -> _T:

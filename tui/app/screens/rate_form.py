@@ -231,7 +231,7 @@ class RateForm(ModalScreen[EditResult | None]):
         text = self.query_one("#rate-evidence-ids", Input).value
         return tuple(dict.fromkeys(text.replace(",", " ").split()))
 
-    @work(thread=True, exclusive=True, group="rate", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="rate", exit_on_error=False, description="rate")
     def _write(self, rating: NewRating, expected_hash: str | None) -> None:
         request = self.request
         try:
