@@ -18,7 +18,10 @@ Each time is also a multiple of the floor (the smallest Textual app, a Static an
 Footer) measured in the same run, so a busy machine and a quiet one compare. The naive
 design (every event in an OptionList, benchmarks/naive_app.py) runs beside watchline.
 ``--quick`` skips the 100k-event log (a smoke test of the harness); ``--million`` adds
-1M events as a folder of ten 100k files (cold and warm first frame, peak RSS).
+1M events as a folder of ten 100k files: cold and warm first frame, and, warm, once the
+indexes are ready, cursor steps and search keys. A search key there is timed until the
+result count changes, not by settle: an answer slower than the quiet gap would leave
+the settle at the key's echo.
 """
 
 from __future__ import annotations
@@ -168,6 +171,11 @@ class Figures:
     facet_ms: float | None = None
     search_ms: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Once the indexes are ready (the 1M run): seconds after the first frame, cursor
+    # steps' settle, and each search key's time until the result count changes.
+    indexed_after: float | None = None
+    step_ms: list[float] = field(default_factory=list)
+    answer_ms: list[float] = field(default_factory=list)
 
 
 def title_matcher(log: Path | None) -> Callable[[str], bool]:
@@ -233,6 +241,46 @@ def run_app(
                 seconds, _ = session.press(char)
                 figures.search_ms.append(seconds * 1000)
             session.press("escape")
+        figures.rss_mb = session.peak_rss_mb()
+    finally:
+        session.quit()
+    return figures
+
+
+_COUNT = re.compile(r"([\d,]+) of [\d,]+ events")
+
+
+def run_in_use(argv: list[str], env: dict[str, str], found: Callable[[str], bool]) -> Figures:
+    """A very large log once it is usable: the first frame, then (when the header no
+    longer says "indexing") cursor steps, and search keys timed until the result count
+    changes (a settle alone would end at the key's echo if the answer took longer than
+    the quiet gap), and the peak RSS by then."""
+    figures = Figures()
+    session = Session(argv, env)
+    try:
+        figures.first_frame = session.wait_for(found, FIRST_FRAME_TIMEOUT)
+        figures.progress_seen = session.progress_seen
+        drawn = time.perf_counter()
+        deadline = drawn + FIRST_FRAME_TIMEOUT
+        while "indexing" in session.text() and time.perf_counter() < deadline:
+            session.pump(0.05)
+        figures.indexed_after = time.perf_counter() - drawn
+        session.settle()
+        figures.step_ms = [session.press("j")[0] * 1000 for _ in range(10)]
+        session.press("slash")
+        for char in "bod":  # each narrows the count ("body" holds what "bod" does)
+            match = _COUNT.search(session.text())
+            before = match.group(1) if match else None
+            sent = time.perf_counter()
+            session.child.send(char.encode())
+            while time.perf_counter() - sent < 10:
+                match = _COUNT.search(session.text())
+                if match and match.group(1) != before:
+                    break
+                session.pump(0.005)
+            figures.answer_ms.append((time.perf_counter() - sent) * 1000)
+            session.settle()
+        session.press("escape")
         figures.rss_mb = session.peak_rss_mb()
     finally:
         session.quit()
@@ -438,9 +486,7 @@ def _measure(args: argparse.Namespace, work: Path) -> int:
         cold_1m = run_app(
             [*watchline, str(folder)], environment(cache, config), found, False, "", []
         )
-        warm_1m = run_app(
-            [*watchline, str(folder)], environment(cache, config), found, False, "", []
-        )
+        warm_1m = run_in_use([*watchline, str(folder)], environment(cache, config), found)
         million = (cold_1m, warm_1m)
         shown = ", progress bar shown" if cold_1m.progress_seen else ""
         add(
@@ -475,10 +521,23 @@ def _measure(args: argparse.Namespace, work: Path) -> int:
             f"| {name}: peak RSS | {fmt(ours.rss_mb, 'MiB')} | | {fmt(theirs.rss_mb, 'MiB')} | |",
         ]
     if million is not None:
-        table.append(
-            f"| 1M: peak RSS (cold / warm) | {fmt(million[0].rss_mb, 'MiB')} / "
-            f"{fmt(million[1].rss_mb, 'MiB')} | | - | |"
-        )
+        cold_1m, warm_1m = million
+
+        def spread(values: list[float]) -> str:
+            if not values:
+                return "-"
+            return f"{statistics.median(values):.0f} ms / {max(values):.0f} ms"
+
+        after = warm_1m.indexed_after
+        table += [
+            f"| 1M: indexes ready, after the first frame (warm) | "
+            f"{'-' if after is None else f'{after:.1f} s'} | | - | |",
+            f"| 1M: cursor step (j), settle, median / worst | {spread(warm_1m.step_ms)} | | - | |",
+            f"| 1M: search key ('b', 'o', 'd'), until the count changes, median / worst | "
+            f"{spread(warm_1m.answer_ms)} | | - | |",
+            f"| 1M: peak RSS (cold, at the first frame / warm, once indexed and searched) | "
+            f"{fmt(cold_1m.rss_mb, 'MiB')} / {fmt(warm_1m.rss_mb, 'MiB')} | | - | |",
+        ]
     load = os.getloadavg()
     footer = [f"- Load average at the end: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}"]
     footer += [f"- Note: {note}" for note in notes]
