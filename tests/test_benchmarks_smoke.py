@@ -89,3 +89,29 @@ def test_the_store_prototypes_agree_on_what_they_count(tmp_path: Path) -> None:
     facet = {row[6].split("(")[1] for row in rows}
     hits = {row[7].split("(")[1] for row in rows}
     assert len(facet) == 1 and len(hits) == 1
+
+
+def test_the_harness_measures_a_log_in_use(tmp_path: Path) -> None:
+    # benchmarks/run.py's in-use measure (the --million run) on a small log: it reads the
+    # first frame, waits for the indexes, and times the cursor and each search key until
+    # the result count changes (every count changes: each key narrows the log).
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("watchline_run", REPO / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    sys.modules["watchline_run"] = run  # its dataclasses look their module up
+    spec.loader.exec_module(run)
+    log = tmp_path / "generated.yaml"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "generate.py"), "2000", "1", str(log)],
+        check=True,
+        capture_output=True,
+    )
+    env = run.environment(tmp_path / "cache", tmp_path / "config")
+    argv = [sys.executable, "-m", "tui", "--as-of", run.AS_OF, str(log)]
+    figures = run.run_in_use(argv, env, run.title_matcher(log))
+    assert figures.first_frame is not None and figures.indexed_after is not None
+    assert len(figures.step_ms) == 10
+    assert len(figures.answer_ms) == 3 and all(ms < 10_000 for ms in figures.answer_ms)
+    assert figures.rss_mb is not None and figures.rss_mb > 0
