@@ -7,6 +7,7 @@ import pkgutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import tui.model
 
@@ -29,11 +30,11 @@ def test_the_model_has_modules_to_check():
     assert {"tui.model.log", "tui.model.load", "tui.model.format"} <= set(MODEL_MODULES)
 
 
-def textual_and_rich_loaded(probe: str, *modules: str) -> list[str]:
-    """The Textual and Rich modules that ``probe`` leaves loaded after importing ``modules``,
-    in a fresh interpreter (this test process has imported Textual for other tests)."""
+def probed(probe: str, *args: str) -> Any:
+    """What ``probe`` prints (JSON) when run with ``args`` in a fresh interpreter (this
+    test process has imported Textual and more for other tests)."""
     done = subprocess.run(
-        [sys.executable, "-c", probe, *modules],
+        [sys.executable, "-c", probe, *args],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -42,6 +43,12 @@ def textual_and_rich_loaded(probe: str, *modules: str) -> list[str]:
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+def textual_and_rich_loaded(probe: str, *modules: str) -> list[str]:
+    """The Textual and Rich modules that ``probe`` leaves loaded after importing ``modules``."""
+    loaded: list[str] = probed(probe, *modules)
+    return loaded
 
 
 def test_importing_every_model_module_loads_no_textual_or_rich():
@@ -109,16 +116,7 @@ asyncio.run(main())
 
 
 def test_the_bundled_logs_first_screen_loads_nothing_it_does_not_show():
-    done = subprocess.run(
-        [sys.executable, "-c", FIRST_SCREEN_PROBE, *NOT_ON_THE_FIRST_SCREEN],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    (installed, at_first), watching = json.loads(done.stdout)
+    (installed, at_first), watching = probed(FIRST_SCREEN_PROBE, *NOT_ON_THE_FIRST_SCREEN)
     assert installed  # the events are on the first screen
     assert at_first == []
     assert watching  # deferred, not dropped: once the first frame is drawn the watcher runs
