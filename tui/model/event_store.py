@@ -286,8 +286,9 @@ class StoredEvents(LazyEvents):
 
 
 class BuiltEvents(LazyEvents):
-    """A file's events already built (a file too small for the cache, say), with the same
-    tables as :class:`StoredEvents`, so that it merges with stored ones lazily."""
+    """A file's events already built, with the tables :class:`StoredEvents` has: what
+    the cache stores of a part, and how a file too small for the cache merges lazily with
+    stored ones."""
 
     def __init__(self, pairs: Sequence[Pair]) -> None:
         self._pairs = list(pairs)

@@ -15,17 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from tui.model.edtf import EDTFDate, parse_edtf
-from tui.model.event_store import (
-    HAVING,
-    DaySpans,
-    StoredEntries,
-    StoredEvents,
-    date_width,
-    having_fields,
-    heading_of,
-    linked_from,
-    sort_code,
-)
+from tui.model.event_store import HAVING, BuiltEvents, DaySpans, StoredEntries, StoredEvents
 from tui.model.load.build import FilePart
 from tui.model.log import (
     BUILTIN_KINDS,
@@ -236,14 +226,15 @@ def encode_part(part: Any) -> bytes:
     """
     if part.broken_event_ids:
         raise NotCacheable
-    event_ids = {event.id for event, _ in part.events}
+    # The tables a reader needs of every event, made as for a file merged unbuilt.
+    tables = BuiltEvents(part.events)
+    event_ids = set(tables.ids)
     encode_event = _class_codec(Event)[0]
     lines = [_dumps([encode_event(event), list(path)]) for event, path in part.events]
     ends, end = [], -1
     for line in lines:
         end += len(line) + 1
         ends.append(end)
-    events = [event for event, _ in part.events]
     stored: dict[str, Any] = {}
     for name, entries in part.registries.items():
         if name not in _LAZY_REGISTRIES:
@@ -270,14 +261,14 @@ def encode_part(part: Any) -> bytes:
             if name not in _LAZY_REGISTRIES
         },
         "stored_registries": stored,
-        "ids": [event.id for event in events],
-        "keys": [sort_code(event.date) for event in events],
+        "ids": tables.ids,
+        "keys": tables.keys,
         "ends": ends,
-        "having": having_fields(events),
-        "spans": DaySpans.of(events).state(),
-        "headings": [heading_of(event.date) for event in events],
-        "widest_date": date_width(events),
-        "linked_from": linked_from(events),
+        "having": tables.having,
+        "spans": tables.spans.state(),
+        "headings": tables.headings,
+        "widest_date": tables.widest_date,
+        "linked_from": tables.linked_from,
         "ordered": part.in_timeline_order,
         "refs": [
             [registry, ref_id, list(path)]
