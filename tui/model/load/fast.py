@@ -223,20 +223,18 @@ def cached_part(
     key: str | None = None,
 ) -> tuple[FilePart | None, str | None]:
     """The cached part of a file found by its raw bytes, before any text check, and the
-    key looked up (``None``: no lookup, the cache is off or the file too small or big).
+    key looked up: :func:`entry_key` of these bytes (``None``: no lookup, the cache is
+    off or the file too small or big).
 
     An entry is only ever stored for a file whose text passed the guards and built with
     no problem, under a name hashed from its exact bytes and the loader's code, so a hit
     needs neither the guards' scans (0.8 s at 100k events) nor a second encoding of the
     text to hash it; a changed byte is another name, a miss. The key is handed to
     :func:`build_fast` on a miss, which then stores under it without looking again.
-    ``key``: :func:`entry_key` of these very bytes, computed already (hashing 48 MB
-    takes 0.1 s).
+    The caller computes the key (hashing 48 MB takes 0.1 s), from the hash it keeps.
     """
     if key is None:
-        key = entry_key(data)
-        if key is None:
-            return None, None
+        return None, None
     if data.startswith(_BOM):
         data = data[3:]  # as guards.check_text drops it
     # The bytes stay for positions: a merge problem (an id another file also defines)
