@@ -204,18 +204,17 @@ def _lazy_events(
             return None
         events = part.events
         tables.append(events.events if isinstance(events, StoredPairs) else BuiltEvents(events))
-    if len(tables) == 1:
-        merged: LazyEvents = tables[0]
-        index = dict(zip(merged.ids, range(len(merged)), strict=True))
-        return (merged, index) if len(index) == len(merged) else None
-    order = _cached_order(tables, collection_key) if collection_key else None
-    fresh = order is None
-    merged = MergedEvents(tables, *(MergedEvents.order(tables) if order is None else order))
+    merged: LazyEvents = tables[0]
+    fresh = False  # a merged order worked out here, to store
+    if len(tables) > 1:
+        order = _cached_order(tables, collection_key) if collection_key else None
+        fresh = order is None
+        merged = MergedEvents(tables, *(MergedEvents.order(tables) if order is None else order))
     index = dict(zip(merged.ids, range(len(merged)), strict=True))
     if len(index) != len(merged):
         return None
-    if fresh and collection_key:  # stored once the ids are known to be unique
-        part_of, index_in = merged.order_state()
+    if fresh and collection_key and isinstance(merged, MergedEvents):
+        part_of, index_in = merged.order_state()  # stored once the ids are known unique
         cache.write_signed(collection_key, part_of.tobytes() + index_in.tobytes(), ORDER)
     return merged, index
 
