@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.generated import generated_log
-from tui.model.event_store import DaySpans, StoredEvents, StoredObjects, date_width, heading_of
+from tui.model.entry_store import StoredObjects
+from tui.model.event_store import DaySpans, StoredEvents, date_width, heading_of
 from tui.model.load import load_paths
 from tui.model.log import Collection
 from tui.model.query import QueryEngine, parse_query

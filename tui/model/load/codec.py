@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from tui.model.edtf import EDTFDate, parse_edtf
-from tui.model.event_store import HAVING, BuiltEvents, DaySpans, StoredEntries, StoredEvents
+from tui.model.entry_store import StoredEntries
+from tui.model.event_store import HAVING, BuiltEvents, DaySpans, StoredEvents
 from tui.model.load.build import FilePart
 from tui.model.log import (
     BUILTIN_KINDS,

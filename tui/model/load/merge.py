@@ -11,14 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tui.model.event_store import (
-    BuiltEvents,
-    LazyEvents,
-    MergedEntries,
-    MergedEvents,
-    StoredEntries,
-    StoredPairs,
-)
+from tui.model.entry_store import MergedEntries, StoredEntries
+from tui.model.event_store import BuiltEvents, LazyEvents, MergedEvents, StoredPairs
 from tui.model.format import (
     NOUNS,
 )
